@@ -1,0 +1,236 @@
+// the one module that talks to ffmpeg (through fluent-ffmpeg); everything else asks it for probes and raw streams.
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { PassThrough } from "node:stream";
+import Ffmpeg from "fluent-ffmpeg";
+import { OmnispecError } from "../errors.js";
+
+const require = createRequire(import.meta.url);
+
+let cached: { ffmpeg: string; ffprobe: string } | undefined;
+
+function onPath(name: string): string | undefined {
+  const r = spawnSync(name, ["-version"], { stdio: "ignore" });
+  return r.status === 0 ? name : undefined;
+}
+
+function fromPackage(pkg: string): string | undefined {
+  try {
+    const p = (require(pkg) as { path: string }).path;
+    return existsSync(p) ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The ffmpeg and ffprobe binaries omnispec uses: `FFMPEG_PATH` / `FFPROBE_PATH`, else a system binary on PATH
+ * (newer), else the static builds shipped by `@ffmpeg-installer/ffmpeg` and `@ffprobe-installer/ffprobe`.
+ *
+ * @example
+ * import { ffmpegBinaries } from "omnispec/media";
+ * console.log(ffmpegBinaries().ffmpeg);
+ */
+export function ffmpegBinaries(): { ffmpeg: string; ffprobe: string } {
+  if (cached) return cached;
+  const ffmpeg = process.env.FFMPEG_PATH || onPath("ffmpeg") || fromPackage("@ffmpeg-installer/ffmpeg");
+  const ffprobe = process.env.FFPROBE_PATH || onPath("ffprobe") || fromPackage("@ffprobe-installer/ffprobe");
+  if (!ffmpeg || !ffprobe) {
+    throw new OmnispecError("tool/missing", "ffmpeg/ffprobe not found", {
+      hint: "install the dependencies (npm install), put ffmpeg on PATH, or set FFMPEG_PATH and FFPROBE_PATH",
+    });
+  }
+  cached = { ffmpeg, ffprobe };
+  return cached;
+}
+
+export interface StreamInfo {
+  index: number;
+  codec: string;
+}
+
+export interface VideoStreamInfo extends StreamInfo {
+  width: number;
+  height: number;
+  /** average frame rate */
+  fps: number;
+  /** frame count: from the container when it says, else duration × fps */
+  frames: number;
+  /** clockwise rotation to apply for display (0, 90, 180, 270) */
+  rotation: number;
+}
+
+export interface AudioStreamInfo extends StreamInfo {
+  sampleRate: number;
+  channels: number;
+  /** seconds */
+  duration: number;
+}
+
+export interface MediaInfo {
+  file: string;
+  /** seconds */
+  duration: number;
+  bytes: number;
+  format: string;
+  video: VideoStreamInfo[];
+  audio: AudioStreamInfo[];
+}
+
+function parseRate(r: string | undefined): number {
+  if (!r) return 0;
+  const [n, d] = r.split("/").map(Number);
+  if (!Number.isFinite(n) || !d) return Number.isFinite(n) ? n : 0;
+  return n / d;
+}
+
+interface ProbeStream {
+  index: number;
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  nb_frames?: string | number;
+  duration?: string | number;
+  sample_rate?: string | number;
+  channels?: number;
+  tags?: Record<string, string | number>;
+  side_data_list?: { rotation?: number | string }[];
+}
+
+/**
+ * Probes a media file with ffprobe: duration, streams, sizes, frame rate, frame count, rotation, audio layout.
+ *
+ * @example
+ * import { probe } from "omnispec/media";
+ * const info = await probe("clip.mp4");
+ * console.log(info.video[0].fps, info.audio[0].channels);
+ */
+export function probe(file: string, opts: { timeoutMs?: number } = {}): Promise<MediaInfo> {
+  if (!existsSync(file)) throw new OmnispecError("media/not-found", "file does not exist", { file });
+  const bytes = statSync(file).size;
+  const { ffprobe } = ffmpegBinaries();
+  return new Promise((resolve, reject) => {
+    const cmd = Ffmpeg(file).setFfprobePath(ffprobe);
+    const timer = setTimeout(
+      () => reject(new OmnispecError("media/timeout", "ffprobe took too long", { file })),
+      opts.timeoutMs ?? 30_000,
+    );
+    cmd.ffprobe((err: Error | null, data: { streams: ProbeStream[]; format: { duration?: number | string; format_name?: string } }) => {
+      clearTimeout(timer);
+      if (err) {
+        reject(new OmnispecError("media/unreadable", `ffprobe cannot read the file: ${firstLine(err.message)}`, { file, cause: err }));
+        return;
+      }
+      const duration = Number(data.format.duration) || 0;
+      const video: VideoStreamInfo[] = [];
+      const audio: AudioStreamInfo[] = [];
+      for (const s of data.streams) {
+        if (s.codec_type === "video" && s.width && s.height) {
+          const fps = parseRate(s.avg_frame_rate) || parseRate(s.r_frame_rate);
+          const sd = Number(s.duration) || duration;
+          const nb = Number(s.nb_frames);
+          const rot = Number(s.side_data_list?.find((x) => x.rotation !== undefined)?.rotation ?? s.tags?.rotate ?? 0);
+          video.push({
+            index: s.index,
+            codec: s.codec_name ?? "unknown",
+            width: s.width,
+            height: s.height,
+            fps,
+            frames: Number.isFinite(nb) && nb > 0 ? nb : Math.round(sd * fps),
+            // ffprobe reports the display matrix counter-clockwise (e.g. -90); normalise to clockwise degrees
+            rotation: (((-rot % 360) + 360) % 360),
+          });
+        } else if (s.codec_type === "audio") {
+          audio.push({
+            index: s.index,
+            codec: s.codec_name ?? "unknown",
+            sampleRate: Number(s.sample_rate) || 0,
+            channels: s.channels ?? 0,
+            duration: Number(s.duration) || duration,
+          });
+        }
+      }
+      resolve({ file, duration, bytes, format: data.format.format_name ?? "unknown", video, audio });
+    });
+  });
+}
+
+function firstLine(s: string): string {
+  const lines = s.split("\n").map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? s;
+}
+
+export interface RawStreamOptions {
+  input: string;
+  inputOptions?: string[];
+  outputOptions?: string[];
+  /** raw output format: "rawvideo", "f32le", ... */
+  format: string;
+  /** called with each chunk of raw output bytes, in order */
+  onData: (chunk: Buffer) => void;
+  /** kill ffmpeg after this long (default 10 minutes) */
+  timeoutMs?: number;
+  /** kill ffmpeg once it has produced more than this many bytes */
+  maxBytes?: number;
+  /** context for error messages */
+  slot?: string;
+}
+
+/**
+ * Runs ffmpeg on one input and streams its raw output to `onData`, bounded in time and bytes.
+ * Resolves with the number of bytes produced.
+ *
+ * @example
+ * import { streamRaw } from "omnispec/media";
+ * const chunks: Buffer[] = [];
+ * await streamRaw({ input: "speech.mp3", format: "f32le", outputOptions: ["-ac", "1", "-ar", "16000"], onData: (c) => chunks.push(c) });
+ */
+export function streamRaw(opts: RawStreamOptions): Promise<number> {
+  const { ffmpeg } = ffmpegBinaries();
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    let settled = false;
+    let stderr = "";
+    const out = new PassThrough();
+    const cmd = Ffmpeg(opts.input)
+      .setFfmpegPath(ffmpeg)
+      .inputOptions(["-nostdin", "-hide_banner", ...(opts.inputOptions ?? [])])
+      .outputOptions(opts.outputOptions ?? [])
+      .format(opts.format);
+    const finish = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(bytes);
+    };
+    const timer = setTimeout(() => {
+      cmd.kill("SIGKILL");
+      finish(new OmnispecError("media/timeout", "ffmpeg took too long", { file: opts.input, slot: opts.slot }));
+    }, opts.timeoutMs ?? 600_000);
+    out.on("data", (chunk: Buffer) => {
+      if (settled) return;
+      bytes += chunk.length;
+      if (opts.maxBytes !== undefined && bytes > opts.maxBytes) {
+        cmd.kill("SIGKILL");
+        finish(new OmnispecError("media/too-large", `decoded output exceeds ${opts.maxBytes} bytes`, { file: opts.input, slot: opts.slot }));
+        return;
+      }
+      opts.onData(chunk);
+    });
+    cmd.on("stderr", (line: string) => {
+      if (stderr.length < 8192) stderr += line + "\n";
+    });
+    cmd.on("error", (err: Error) => {
+      if (settled) return;
+      finish(new OmnispecError("media/unreadable", `ffmpeg failed: ${firstLine(stderr || err.message)}`, { file: opts.input, slot: opts.slot, cause: err }));
+    });
+    out.on("end", () => finish());
+    cmd.on("end", () => out.end());
+    cmd.pipe(out, { end: false });
+  });
+}
