@@ -1,0 +1,8 @@
+// every preset, as one typed registry per kind: `presets.tasks.caption`, `presets.models["qwen2-vl"]`.
+import { modelPresets } from "./models.js";
+import { taskPresets } from "./tasks.js";
+
+export { modelPresets, type ModelPresetName } from "./models.js";
+export { taskPresets, type TaskPreset, type TaskPresetName } from "./tasks.js";
+
+export const presets = { tasks: taskPresets, models: modelPresets } as const;

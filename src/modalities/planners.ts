@@ -1,0 +1,11 @@
+// registers every modality's slot planner with the plan compiler (imported once by src/plan/compile.ts).
+import { registerPlanner } from "../plan/planners.js";
+import { boxPlanner } from "./box/plan.js";
+import { categoryPlanner } from "./category/plan.js";
+import { structPlanner } from "./struct/plan.js";
+import { textPlanner } from "./text/plan.js";
+
+registerPlanner("TEXT", textPlanner);
+registerPlanner("CATEGORY", categoryPlanner);
+registerPlanner("STRUCT", structPlanner);
+registerPlanner("BOX", boxPlanner);
