@@ -28,6 +28,8 @@ export type OmnispecErrorCode =
   | "media/no-stream"
   | "media/degenerate"
   | "media/aspect-ratio"
+  | "media/too-small"
+  | "media/frame-count"
   | "media/timeout"
   // planning and presets
   | "plan/unsupported"
