@@ -2,6 +2,7 @@
 // the omnispec command line.
 import { Command, CommanderError } from "commander";
 import { OmnispecError } from "../errors.js";
+import { registerCodegen } from "./commands/codegen.js";
 import { registerParse } from "./commands/parse.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerPresets } from "./commands/presets.js";
@@ -28,6 +29,7 @@ Examples:
 registerParse(program);
 registerPlan(program);
 registerPresets(program);
+registerCodegen(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,3 +6,4 @@ export { registerPlanner, getPlanner, defaultLimits, wrapped } from "./planners.
 export type { MediaLimits, PlanContext, SlotPlanner, SegmentDraft } from "./planners.js";
 export type * from "./types.js";
 export type * from "./preset.js";
+export { planJsonl, type JsonlSummary } from "./jsonl.js";

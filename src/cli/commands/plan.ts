@@ -1,9 +1,6 @@
-import { createReadStream, existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import type { Command } from "commander";
-import { OmnispecError } from "../../errors.js";
 import { compile, type CompileOptions } from "../../plan/compile.js";
+import { planJsonl } from "../../plan/jsonl.js";
 import { modelPresets } from "../../../presets/models.js";
 import { sampleFromFlags } from "../inputs.js";
 import { progress } from "../progress.js";
@@ -44,7 +41,7 @@ meta:seconds=11 (audio). In --jsonl mode a bad line prints {"line": N, "error": 
       const task = taskFromArg(taskArg);
       const options: CompileOptions = { preset: flags.preset, tokenizer: flags.tokenizer, metadataOnly: flags.metadataOnly };
       if (flags.jsonl) {
-        await planJsonl(task, flags.jsonl, options);
+        await planJsonlCommand(task, flags.jsonl, options);
         return;
       }
       const plan = await compile(task, sampleFromFlags(flags.input, task), options);
@@ -56,39 +53,9 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function planJsonl(task: ReturnType<typeof taskFromArg>, file: string, options: CompileOptions): Promise<void> {
-  if (!existsSync(file)) throw new OmnispecError("dataset/source", "JSONL file does not exist", { file });
-  const base: CompileOptions = { ...options, baseDir: options.baseDir ?? dirname(resolve(file)) };
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  const bar = progress("planning", undefined);
-  let buffer = "";
-  let n = 0;
-  let failed = 0;
-  const flush = () => {
-    if (buffer.length > 0) process.stdout.write(buffer);
-    buffer = "";
-  };
-  for await (const line of lines) {
-    n++;
-    if (line.trim() === "") continue;
-    try {
-      let sample: unknown;
-      try {
-        sample = JSON.parse(line);
-      } catch (e) {
-        throw new OmnispecError("dataset/row", `not valid JSON: ${(e as Error).message}`, { row: n, file });
-      }
-      const plan = await compile(task, sample as Record<string, unknown>, base);
-      buffer += JSON.stringify(plan.toJSON()) + "\n";
-    } catch (e) {
-      failed++;
-      const err = e instanceof OmnispecError ? e.toJSON() : { error: "internal", message: String(e) };
-      buffer += JSON.stringify({ line: n, ...err }) + "\n";
-    }
-    if (buffer.length > 1 << 16) flush();
-    bar.tick();
-  }
-  flush();
+async function planJsonlCommand(task: ReturnType<typeof taskFromArg>, file: string, options: CompileOptions): Promise<void> {
+  const bar = progress("planning");
+  const summary = await planJsonl(task, file, process.stdout, { ...options, onLine: () => bar.tick() });
   bar.done();
-  if (failed > 0) process.stderr.write(`${failed} of ${n} lines failed (see their error lines)\n`);
+  if (summary.failed > 0) process.stderr.write(`${summary.failed} of ${summary.lines} lines failed (see their error lines)\n`);
 }
