@@ -131,10 +131,14 @@ function decompose(x: number): { mantissa: bigint; exponent: number } {
 export function pyFloatRepr(x: number): string {
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x.toFixed(0)}.0`;
-  const s = String(x);
-  // python writes 1e-05 / 1e+16 where js writes 1e-5 / 1e+16
-  return s.replace(/e([+-])(\d)$/, "e$10$2");
+  const sign = x < 0 || Object.is(x, -0) ? "-" : "";
+  const [mant, expText] = Math.abs(x).toExponential().split("e"); // shortest round-trip digits, like python
+  const exp = Number(expText);
+  const digits = mant.replace(".", "");
+  if (exp < -4 || exp >= 16) return `${sign}${mant}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  const whole = digits.padEnd(exp + 1, "0");
+  return `${sign}${whole.slice(0, exp + 1)}.${whole.slice(exp + 1) || "0"}`;
 }
 
 /**
