@@ -57,6 +57,14 @@ describe("formatFixed (python .1f)", () => {
       expect(formatFixed(x, 3)).toBe(x.toFixed(3));
     }
   });
+  it("rounds every quarter as python does (.25 -> .2, .75 -> .8)", () => {
+    for (let k = 0; k < 400; k++) {
+      const x = k / 4;
+      const whole = Math.floor(x);
+      const want = k % 4 === 1 ? `${whole}.2` : k % 4 === 3 ? `${whole}.8` : x.toFixed(1);
+      expect(formatFixed(x, 1)).toBe(want);
+    }
+  });
   it("prints signs, zero digits and non-finite values like python", () => {
     expect([formatFixed(-0.04, 1), formatFixed(-1.25, 1), formatFixed(2.5, 0), formatFixed(3.5, 0)]).toEqual(["-0.0", "-1.2", "2", "4"]);
     expect([formatFixed(Number.NaN, 1), formatFixed(Infinity, 1)]).toEqual(["nan", "inf"]);

@@ -88,6 +88,8 @@ export function formatFixed(x: number, digits: number): string {
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   if (!Number.isInteger(digits) || digits < 0 || digits > 100) throw new RangeError(`formatFixed: bad digits ${digits}`);
+  // an exact tie needs x·2^(digits+1) to be an odd integer; otherwise toFixed (exact per spec) already agrees
+  if (Math.abs(x) < 1e21 && !Object.is(x, -0) && !Number.isInteger(x * 2 ** (digits + 1))) return x.toFixed(digits);
   const negative = x < 0 || Object.is(x, -0);
   const { mantissa, exponent } = decompose(Math.abs(x));
   // value = mantissa * 2^exponent; scaled = value * 10^digits, rounded half-even to an integer

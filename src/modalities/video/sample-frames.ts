@@ -118,7 +118,8 @@ export function sampleFrames(options: SampleFramesOptions): SampledFrames {
   if (variant === "qwen-vl-utils-0.0.10" || variant === "qwen-vl-utils-0.0.14") {
     n = smartNframes(options, frames, ctx);
     const raw = options.linspace === "exact" ? linspaceFloat64(first, last, n) : linspaceFloat32Torch(first, last, n);
-    indices = Array.from(raw, roundHalfEven);
+    indices = new Array<number>(n);
+    for (let i = 0; i < n; i++) indices[i] = roundHalfEven(raw[i]);
   } else if (variant === "transformers-qwen2-vl") {
     n = transformersQwen2Count(options, frames, ctx);
     indices = Array.from(arangeFloat32Torch(0, frames, frames / n), (v) => first + Math.trunc(v));
@@ -127,9 +128,11 @@ export function sampleFrames(options: SampleFramesOptions): SampledFrames {
     if (!(n >= 1)) frameCountError(n, frames, ctx);
     indices = linspaceFloat64(0, frames - 1, n).map((v) => first + roundHalfEven(v));
   }
+  const timestamps = new Array<number>(indices.length);
+  for (let i = 0; i < indices.length; i++) timestamps[i] = indices[i] / videoFps;
   return {
     indices,
-    timestamps: indices.map((i) => i / videoFps),
+    timestamps,
     sampleFps: (n / Math.max(frames, 1e-6)) * videoFps,
     nframes: indices.length,
     firstFrame: first,
