@@ -131,7 +131,7 @@ const candidateCache = new Map<string, readonly (readonly [number, number])[]>()
  *
  * @example
  * import { tileCandidates } from "omnispec/modalities";
- * tileCandidates(1, 4).map(([i, j]) => `${i}x${j}`); // ["1x1", "1x2", "2x1", "1x3", "3x1", "1x4", "2x2", "4x1"]
+ * tileCandidates(1, 4).map(([i, j]) => `${i}x${j}`); // ["1x1", "1x2", "2x1", "3x1", "1x3", "4x1", "1x4", "2x2"]
  */
 export function tileCandidates(minTiles: number, maxTiles: number): readonly (readonly [number, number])[] {
   const key = `${minTiles},${maxTiles}`;
