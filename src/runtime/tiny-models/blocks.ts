@@ -76,7 +76,7 @@ export function maskScale(g: OnnxGraph, h: string, attentionMask: string): strin
 
 /**
  * The toy layer stack: per layer, keys and values of the new tokens are appended to the cache (the `present`
- * outputs), and every position is mixed with the mean of the whole cache. Not attention, but each logit depends on
+ * outputs), and every position is mixed with the (normalized) mean of the whole cache. Not attention, but each logit depends on
  * the token, its position and the full history, and the cache contract is the real one.
  */
 export function cachedLayers(
@@ -98,10 +98,17 @@ export function cachedLayers(
     const k = g.op("Concat", [n.pastKey, heads(g.op("MatMul", [h, wk]))], { axis: 2 }, n.presentKey);
     const v = g.op("Concat", [n.pastValue, heads(g.op("MatMul", [h, wv]))], { axis: 2 }, n.presentValue);
     const mixed = g.op("ReduceMean", [g.op("Add", [v, g.op("Mul", [k, g.scalar(0.5)])])], { axes: [2], keepdims: 1 });
-    const flat = g.op("Reshape", [g.op("Transpose", [mixed], { perm: [0, 2, 1, 3] }), g.ints([0, 0, kvDim])]);
+    // normalized, so a long prompt's mean still steers the output
+    const flat = rmsNorm(g, g.op("Reshape", [g.op("Transpose", [mixed], { perm: [0, 2, 1, 3] }), g.ints([0, 0, kvDim])]));
     h = g.op("Tanh", [g.op("Add", [h, g.op("MatMul", [flat, wo])])]);
   }
   return h;
+}
+
+/** `x / rms(x)` over the last axis */
+export function rmsNorm(g: OnnxGraph, x: string): string {
+  const ms = g.op("ReduceMean", [g.op("Mul", [x, x])], { axes: [-1], keepdims: 1 });
+  return g.op("Div", [x, g.op("Sqrt", [g.op("Add", [ms, g.scalar(1e-6)])])]);
 }
 
 /** keeps the last `num_logits_to_keep` positions of `[B, S, H]` (0 keeps all), as exported decoders do */

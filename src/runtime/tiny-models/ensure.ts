@@ -8,7 +8,7 @@ import type { TinyModelKind } from "./registry.js";
 import { TINY_MODEL_KINDS, TINY_MODELS } from "./registry.js";
 
 /** Bump when any builder changes its output, so existing folders are regenerated. */
-export const TINY_MODELS_VERSION = "1";
+export const TINY_MODELS_VERSION = "2";
 /** The default folder for generated models (git-ignored). */
 export const DEFAULT_MODELS_DIR = ".omnispec/models";
 const MANIFEST = "tiny-models.json";
