@@ -17,7 +17,7 @@ import { bpeVocab, QWEN_FIRST_SPECIAL, QWEN_VOCAB_SIZE, qwen3ChatTemplate, qwenS
 
 const SIZES: LayerSizes = { layers: 2, hidden: 32, kvHeads: 2, headDim: 8 };
 
-/** the decoder-only graph shared by the Qwen3 LM; `stream` names its weights */
+/** the decoder-only graph: embeddings + positions, the cached layer stack, logits at the full Qwen vocabulary width */
 function decoderGraph(seed: number, layout: VocabLayout, emit: number[]): Uint8Array {
   const g = new OnnxGraph("tiny-qwen3");
   const ids = g.input("input_ids", "int64", ["batch_size", "sequence_length"]);
