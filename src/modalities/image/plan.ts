@@ -1,0 +1,198 @@
+// planning IMAGE slots: read the header (never the pixels), orient, resize by the preset's scheme, patchify, count.
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import sharp from "sharp";
+import { OmnispecError } from "../../errors.js";
+import type { SlotNode } from "../../instruction/ast.js";
+import { wrapped, type PlanContext, type SlotPlanner } from "../../plan/planners.js";
+import type { ImageConfig } from "../../plan/preset.js";
+import type { PlanStep, SlotPlanJSON, ValueSource } from "../../plan/types.js";
+import { smartResize, type SmartResizeVariant } from "./smart-resize.js";
+import { fixedResize, tileGrid } from "./tiles.js";
+import { imageGrid } from "./tokens.js";
+
+/** What planning needs to know of an image: its upright size and how it is stored. */
+export interface ImageHeader {
+  /** upright (EXIF orientation applied) */
+  width: number;
+  height: number;
+  /** as stored */
+  storedWidth: number;
+  storedHeight: number;
+  orientation: number;
+  format: string;
+  source: ValueSource;
+}
+
+const SIZE = /^size:(\d+)x(\d+)$/;
+
+/**
+ * Reads an image's size and orientation from a path, bytes, or `size:WxH` / `{ width, height }` metadata,
+ * without decoding pixels. Refuses images over the pixel limit.
+ *
+ * @example
+ * import { imageHeader } from "omnispec/modalities";
+ * const h = await imageHeader("photo.jpg", { slot: "img" }); // { width: 1800, height: 1200, orientation: 6, ... }
+ */
+export async function imageHeader(
+  value: unknown,
+  opts: { slot: string; baseDir?: string; maxPixels?: number; orient?: boolean },
+): Promise<ImageHeader> {
+  const { slot } = opts;
+  const orient = opts.orient ?? true;
+  if (typeof value === "string" && value.startsWith("size:")) {
+    const m = SIZE.exec(value);
+    if (!m || Number(m[1]) <= 0 || Number(m[2]) <= 0) {
+      throw new OmnispecError("input/invalid", "an image size is written size:WIDTHxHEIGHT", { slot, value, hint: "e.g. size:1920x1080" });
+    }
+    const width = Number(m[1]);
+    const height = Number(m[2]);
+    return { width, height, storedWidth: width, storedHeight: height, orientation: 1, format: "meta", source: { kind: "meta" } };
+  }
+  if (typeof value === "object" && value !== null && !(value instanceof Uint8Array)) {
+    const o = value as { width?: unknown; height?: unknown };
+    if (typeof o.width === "number" && typeof o.height === "number" && o.width > 0 && o.height > 0) {
+      return { width: o.width, height: o.height, storedWidth: o.width, storedHeight: o.height, orientation: 1, format: "meta", source: { kind: "meta" } };
+    }
+    throw new OmnispecError("input/invalid", "an image is a path, file bytes, size:WxH, or { width, height }", { slot, value });
+  }
+  let input: string | Uint8Array;
+  let source: ValueSource;
+  let file: string | undefined;
+  if (typeof value === "string") {
+    file = opts.baseDir ? resolve(opts.baseDir, value) : value;
+    if (!existsSync(file)) throw new OmnispecError("media/not-found", "image file does not exist", { slot, file, hint: "check the path (relative paths are resolved against the dataset folder)" });
+    const bytes = statSync(file).size;
+    if (bytes === 0) throw new OmnispecError("media/unreadable", "image file is empty (0 bytes)", { slot, file });
+    input = file;
+    source = { kind: "path", file, bytes };
+  } else if (value instanceof Uint8Array) {
+    if (value.length === 0) throw new OmnispecError("media/unreadable", "image bytes are empty", { slot });
+    input = value;
+    source = { kind: "bytes", bytes: value.length };
+  } else {
+    throw new OmnispecError("input/invalid", "an image is a path, file bytes, size:WxH, or { width, height }", { slot, value });
+  }
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
+  try {
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (e) {
+    throw new OmnispecError("media/unreadable", `not a readable image: ${(e as Error).message}`, { slot, file, cause: e });
+  }
+  if (!meta.width || !meta.height) throw new OmnispecError("media/unreadable", "image has no size in its header", { slot, file });
+  const limit = opts.maxPixels ?? 178_956_970;
+  if (meta.width * meta.height > limit) {
+    throw new OmnispecError("media/too-large", `image declares ${meta.width}x${meta.height} pixels, over the limit of ${limit}`, {
+      slot,
+      file,
+      value: { width: meta.width, height: meta.height },
+      hint: "refused before decoding (decompression-bomb guard); raise limits.maxPixels if the image is trusted",
+    });
+  }
+  const orientation = meta.orientation ?? 1;
+  const swap = orient && orientation >= 5 && orientation <= 8;
+  return {
+    width: swap ? meta.height : meta.width,
+    height: swap ? meta.width : meta.height,
+    storedWidth: meta.width,
+    storedHeight: meta.height,
+    orientation,
+    format: meta.format ?? "unknown",
+    source,
+  };
+}
+
+/** The image config after the slot's attributes: `[IMAGE:img,max_pixels=1003520,variant=qwen-vl-utils-0.0.10]`. */
+function configFor(slot: SlotNode, ctx: PlanContext): ImageConfig {
+  const cfg = ctx.preset.image;
+  if (!cfg) {
+    throw new OmnispecError("plan/unsupported", `the ${ctx.preset.name} preset takes no images`, { slot: slot.name, hint: "choose a vision preset such as qwen2-vl" });
+  }
+  const a = slot.attrs;
+  const resample = typeof a.resample === "string" ? (a.resample as ImageConfig["resample"]) : cfg.resample;
+  if (cfg.resize !== "smart") return { ...cfg, resample };
+  const factor = cfg.patchSize * cfg.mergeSize;
+  const num = (k: string) => (typeof a[k] === "number" ? (a[k] as number) : undefined);
+  return {
+    ...cfg,
+    resample,
+    minPixels: num("min_pixels") ?? cfg.minPixels,
+    maxPixels: num("max_pixels") ?? (num("max_tokens") !== undefined ? num("max_tokens")! * factor * factor : cfg.maxPixels),
+    variant: typeof a.variant === "string" ? (a.variant as SmartResizeVariant) : cfg.variant,
+  };
+}
+
+export const imagePlanner: SlotPlanner = {
+  order: 0,
+  async plan(slot, value, ctx): Promise<SlotPlanJSON> {
+    const cfg = configFor(slot, ctx);
+    if (value === undefined) {
+      return {
+        modality: "IMAGE",
+        side: slot.side,
+        tokens: 0,
+        exact: true,
+        generated: true,
+        steps: [{ op: "generate", params: {}, note: "an image target needs a generative model omnispec does not run" }],
+      };
+    }
+    const orient = slot.attrs.orient !== false;
+    const h = await imageHeader(value, { slot: slot.name, baseDir: ctx.baseDir, maxPixels: ctx.limits.maxPixels, orient });
+    const steps: PlanStep[] = [{ op: "decode", params: { format: h.format, size: [h.storedWidth, h.storedHeight], ...h.source } }];
+    if (h.orientation !== 1) {
+      steps.push(
+        orient
+          ? { op: "orient", params: { exif: h.orientation, to: [h.width, h.height] }, note: "EXIF orientation applied" }
+          : { op: "orient", params: { exif: h.orientation, applied: false }, note: "orient=false: stored pixels used as they are" },
+      );
+    }
+    const base = { modality: "IMAGE", side: slot.side, source: h.source, original: { height: h.height, width: h.width } };
+    if (cfg.resize === "fixed") {
+      const r = fixedResize({ size: cfg.size, stride: cfg.stride });
+      steps.push({ op: "resize", params: { from: [h.width, h.height], to: [r.width, r.height], method: cfg.resample } });
+      steps.push({ op: "normalize", params: { mean: cfg.mean, std: cfg.std } });
+      steps.push({ op: "backbone-grid", params: { stride: cfg.stride, grid: r.grid } });
+      return { ...base, tokens: r.tokens, exact: true, steps, resized: { height: r.height, width: r.width } };
+    }
+    if (cfg.resize === "tiles") {
+      const t = tileGrid({ width: h.width, height: h.height, tileSize: cfg.tileSize, minTiles: cfg.minTiles, maxTiles: cfg.maxTiles, thumbnail: cfg.thumbnail, tokensPerTile: cfg.tokensPerTile, slot: slot.name, file: h.source.file });
+      steps.push({ op: "resize", params: { from: [h.width, h.height], to: [t.resizedWidth, t.resizedHeight], method: cfg.resample } });
+      steps.push({ op: "tile", params: { grid: [t.columns, t.rows], tile: cfg.tileSize, thumbnail: t.thumbnail } });
+      steps.push({ op: "normalize", params: { mean: cfg.mean, std: cfg.std } });
+      return {
+        ...base,
+        tokens: t.tokens,
+        exact: true,
+        steps,
+        resized: { height: t.resizedHeight, width: t.resizedWidth },
+        tiles: { columns: t.columns, rows: t.rows, count: t.numTiles, thumbnail: t.thumbnail },
+      };
+    }
+    const factor = cfg.patchSize * cfg.mergeSize;
+    const r = smartResize({
+      height: h.height,
+      width: h.width,
+      factor,
+      minPixels: cfg.minPixels,
+      maxPixels: cfg.maxPixels,
+      variant: cfg.variant,
+      rejectDegenerate: true,
+      slot: slot.name,
+      file: h.source.file,
+    });
+    const grid = imageGrid(r, { patchSize: cfg.patchSize, mergeSize: cfg.mergeSize, temporalPatchSize: cfg.temporalPatchSize });
+    steps.push({
+      op: "resize",
+      params: { from: [h.width, h.height], to: [r.width, r.height], method: cfg.resample, variant: cfg.variant, min_pixels: cfg.minPixels, max_pixels: cfg.maxPixels },
+    });
+    steps.push({ op: "normalize", params: { rescale: "1/255", mean: cfg.mean, std: cfg.std } });
+    steps.push({
+      op: "patchify",
+      params: { patch: cfg.patchSize, temporal_patch: cfg.temporalPatchSize, merge: cfg.mergeSize, grid_thw: grid.gridThw, pixel_values: [grid.gridThw[0] * grid.gridThw[1] * grid.gridThw[2], 3 * cfg.temporalPatchSize * cfg.patchSize * cfg.patchSize] },
+    });
+    return { ...base, tokens: grid.tokens, exact: true, steps, resized: { height: r.height, width: r.width }, grid_thw: grid.gridThw };
+  },
+  segments(slot, plan, ctx) {
+    return wrapped("image", slot.name, plan.tokens, ctx.preset.image?.wrap ?? []);
+  },
+};
