@@ -39,7 +39,7 @@ export function ropeIndex(options: RopeIndexOptions): RopeIndexResult | RopeInde
   const batch = computeBatch({ ...rest, inputIds: [inputIds], attentionMask: attentionMask ? [attentionMask] : undefined });
   const rows = batch.rows[0];
   if (typed) return { positionIds: rows, delta: batch.deltas[0] };
-  return { positionIds: rows.map((r) => Array.from(r)), delta: batch.deltas[0] };
+  return { positionIds: rows.map(toPlain), delta: batch.deltas[0] };
 }
 
 /**
@@ -54,7 +54,13 @@ export function ropeIndex(options: RopeIndexOptions): RopeIndexResult | RopeInde
  */
 export function ropeIndexBatch(options: RopeIndexBatchOptions): RopeIndexBatchResult {
   const b = computeBatch(options);
-  return { positionIds: b.rows.map((rows) => rows.map((r) => Array.from(r))), deltas: b.deltas };
+  return { positionIds: b.rows.map((rows) => rows.map(toPlain)), deltas: b.deltas };
+}
+
+function toPlain(row: Int32Array): number[] {
+  const out = new Array<number>(row.length);
+  for (let i = 0; i < row.length; i++) out[i] = row[i];
+  return out;
 }
 
 /**
@@ -168,12 +174,9 @@ function computeBatch(options: RopeIndexBatchOptions): Computed {
         "check that every image/video/audio item has exactly the placeholder tokens its grid or length implies",
       );
     }
-    const out = [new Int32Array(L).fill(1), new Int32Array(L).fill(1), new Int32Array(L).fill(1)];
-    if (!mask) {
-      out[0].set(w.t.subarray(0, w.n));
-      out[1].set(w.h.subarray(0, w.n));
-      out[2].set(w.w.subarray(0, w.n));
-    } else {
+    // without a mask the writer's rows are exactly the output (capacity = L, all written)
+    const out = mask ? [new Int32Array(L).fill(1), new Int32Array(L).fill(1), new Int32Array(L).fill(1)] : [w.t, w.h, w.w];
+    if (mask) {
       for (let i = 0, k = 0; i < L; i++) {
         if (mask[i] === 1) {
           out[0][i] = w.t[k];
