@@ -105,6 +105,17 @@ describe("omniInterleave chunking", () => {
     }
   });
 
+  it("places the closing markers after the last appended chunk, as the reference does, even below the video's max", () => {
+    // video t = 0, 25, 50, 75; audio 60 tokens: the last chunk is audio 50..59, so <|audio_eos|> gets s + 60 < s + 75
+    const layout = tokenLayout({ family: "qwen2.5-omni", parts: [{ kind: "video", gridThw: [4, 2, 2], secondPerGrid: 1, audio: { tokens: 60 } }] });
+    const out = ropeIndex({ scheme: "qwen2.5-omni", inputIds: layout.inputIds, ...layout.rope });
+    const s = out.positionIds[0][1] + 1;
+    const L = layout.inputIds.length;
+    expect(Math.max(...out.positionIds[0])).toBe(s + 75);
+    expect(out.positionIds[0][L - 1]).toBe(s + 60);
+    expect(out.delta).toBe(s + 75 + 1 - L);
+  });
+
   it("rejects audio with no tokens and a bad grid", () => {
     expect(() => omniInterleave({ videoGridThw: [2, 2, 2], secondPerGridT: 1, audioTokens: 0 })).toThrow(OmnispecError);
     expect(() => omniInterleave({ videoGridThw: [2, 3, 2], secondPerGridT: 1, audioTokens: 5 })).toThrow(/not a valid \[t, h, w\]/);
