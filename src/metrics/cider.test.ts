@@ -37,6 +37,10 @@ describe("ciderD", () => {
     expect(two).toBeCloseTo(5, 12);
   });
 
+  it("scores a one-sample corpus 0, as pycocoevalcap does (every idf is log 1 - log 1 = 0)", () => {
+    expect(ciderD(["a dog runs"], [["a dog runs"]])).toBe(0);
+  });
+
   it("builds document frequency from the references of the scored corpus only", () => {
     const df = ciderDocumentFrequency([["a dog runs"], ["a cat sleeps"]]);
     expect(df.df.get("1|a")).toBe(2);

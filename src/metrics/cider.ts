@@ -107,7 +107,8 @@ function sampleCider(output: string, references: readonly string[], options: Cid
  * CIDEr-D exactly as pycocoevalcap's `CiderD` (the scorer OFASys' `cider` metric wraps): n = 1..4, tf-idf weights with
  * document frequencies from the references of the corpus being scored, clipped cosine similarity, gaussian length
  * penalty with sigma = 6, mean over n-gram orders and references, ×10; the corpus score is the mean over samples
- * (papers print it ×100, e.g. 134.8 for 1.348). Reward: the sample's CIDEr-D ÷ 10 (a sample scores at most 10), with
+ * (papers print it ×100, e.g. 134.8 for 1.348). A one-sample corpus scores 0, as in pycocoevalcap: every idf is
+ * log(1) − log(1) = 0 there, so score corpora, not single captions. Reward: the sample's CIDEr-D ÷ 10 (a sample scores at most 10), with
  * document frequencies from `options.df` when given, else uniform idf.
  *
  * @example
