@@ -1,5 +1,6 @@
 // registers every modality's slot planner with the plan compiler (imported once by src/plan/compile.ts).
 import { registerPlanner } from "../plan/planners.js";
+import { audioPlanner } from "./audio/plan.js";
 import { boxPlanner } from "./box/plan.js";
 import { categoryPlanner } from "./category/plan.js";
 import { imagePlanner } from "./image/plan.js";
@@ -13,3 +14,4 @@ registerPlanner("STRUCT", structPlanner);
 registerPlanner("BOX", boxPlanner);
 registerPlanner("IMAGE", imagePlanner);
 registerPlanner("VIDEO", videoPlanner);
+registerPlanner("AUDIO", audioPlanner);

@@ -7,6 +7,7 @@ import { modelPresets } from "../../presets/models.js";
 import { suggest } from "../util/suggest.js";
 import { defaultLimits, getPlanner, type MediaLimits, type PlanContext, type SegmentDraft } from "./planners.js";
 import { Plan } from "./plan.js";
+import { positionsSummary } from "./positions.js";
 import type { ModelPreset } from "./preset.js";
 import type { PlanJSON, PlanSegment, SlotPlanJSON } from "./types.js";
 import "../modalities/planners.js";
@@ -158,7 +159,7 @@ export async function compile(task: Task, sample: Record<string, unknown>, optio
     target_tokens: target,
     segments,
     slots,
-    positions: { scheme: preset.positions },
+    positions: positionsSummary({ segments, slots }, preset),
     tokenizer: ctx.text.source,
     warnings: ctx.warnings,
   };

@@ -7,3 +7,4 @@ export type { MediaLimits, PlanContext, SlotPlanner, SegmentDraft } from "./plan
 export type * from "./types.js";
 export type * from "./preset.js";
 export { planJsonl, type JsonlSummary } from "./jsonl.js";
+export { planPositionIds, positionsSummary, inputIdsOf, type PositionsSummary } from "./positions.js";

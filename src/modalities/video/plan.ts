@@ -9,6 +9,8 @@ import type { PlanStep, SlotPlanJSON, ValueSource } from "../../plan/types.js";
 import type { VisionFamily } from "../image/smart-resize.js";
 import { planVideoFrames, type PlanVideoOptions, type VideoMeta } from "./resize.js";
 import type { FrameSamplingVariant } from "./sample-frames.js";
+import { omniInterleave } from "../../positions/index.js";
+import { audioTokensFor } from "../audio/plan.js";
 
 const FAMILIES: Record<string, VisionFamily> = {
   qwen2_vl: "qwen2-vl",
@@ -141,6 +143,7 @@ export const videoPlanner: SlotPlanner = {
     steps.push({ op: "sample", params: { variant: p.variant, nframes: p.nframes, sample_fps: p.sampleFps, first: p.indices[0], last: p.indices[p.indices.length - 1] } });
     for (const r of p.resizes) steps.push({ op: "resize", params: { by: r.by, from: [h.width, h.height], to: [r.width, r.height] } });
     steps.push({ op: "patchify", params: { grid_thw: p.gridThw, tokens_per_grid_t: p.tokensPerGridT } });
+    const withAudio = slot.attrs.audio === true ? videoAudio(slot, h, ctx, steps) : {};
     return {
       ...base,
       tokens: p.tokens,
@@ -153,10 +156,12 @@ export const videoPlanner: SlotPlanner = {
       sample_fps: p.sampleFps,
       ...(p.timestampTexts ? { grid_timestamps: p.gridTimestamps, timestamp_texts: p.timestampTexts } : {}),
       ...(h.audio.length > 0 ? { audio_streams: h.audio } : {}),
+      ...withAudio,
     };
   },
   segments(slot, plan, ctx): SegmentDraft[] {
     const v = ctx.preset.video!;
+    if (typeof plan.audio_tokens === "number") return interleaved(slot.name, plan, ctx);
     const texts = plan.timestamp_texts as string[] | undefined;
     const wrap = v.wrap;
     if (!texts || v.timestamps !== "text") {
@@ -179,3 +184,37 @@ export const videoPlanner: SlotPlanner = {
     return out;
   },
 };
+
+/** `[VIDEO:clip,audio=true]`: the clip's own audio track, planned for time-aligned interleaving (Qwen2.5-Omni). */
+function videoAudio(slot: SlotNode, h: VideoHeader, ctx: PlanContext, steps: PlanStep[]): Record<string, unknown> {
+  const cfg = ctx.preset.audio;
+  if (!cfg || ctx.preset.positions !== "qwen2.5-omni") {
+    throw new OmnispecError("plan/unsupported", `audio=true needs a preset that interleaves audio with video (qwen2.5-omni), not ${ctx.preset.name}`, { slot: slot.name });
+  }
+  if (h.source.kind === "path" && h.audio.length === 0) {
+    throw new OmnispecError("media/no-stream", "audio=true, but the video has no audio stream", { slot: slot.name, file: h.source.file, hint: "drop audio=true" });
+  }
+  const samples = Math.round(h.seconds * cfg.sampleRate);
+  const t = audioTokensFor(samples, cfg);
+  if (t.tokens < 1) throw new OmnispecError("media/degenerate", "the video's audio track is too short to give a single audio token", { slot: slot.name, file: h.source.file });
+  steps.push({ op: "audio-track", params: { samples, rate: cfg.sampleRate, mel_frames: t.featureFrames, tokens: t.tokens, chunk_seconds: 2 } });
+  return { audio_samples: samples, audio_feature_frames: t.featureFrames, audio_tokens: t.tokens };
+}
+
+function interleaved(name: string, plan: SlotPlanJSON, ctx: PlanContext): SegmentDraft[] {
+  const wrap = ctx.preset.video!.wrap;
+  const awrap = ctx.preset.audio!.wrap;
+  const chunks = omniInterleave({
+    videoGridThw: plan.grid_thw as [number, number, number],
+    secondPerGridT: (plan.second_per_grid_t as number | undefined) ?? 1,
+    audioTokens: plan.audio_tokens as number,
+    positionIdPerSeconds: ctx.preset.tokensPerSecond,
+  });
+  const out: SegmentDraft[] = [];
+  if (wrap.length > 0) out.push({ kind: "special", text: wrap[0], tokens: 1 });
+  if (awrap.length > 0) out.push({ kind: "special", text: awrap[0], tokens: 1 });
+  for (const c of chunks) out.push({ kind: c.kind, slot: name, tokens: c.tokens });
+  if (awrap.length > 0) out.push({ kind: "special", text: awrap[1], tokens: 1 });
+  if (wrap.length > 0) out.push({ kind: "special", text: wrap[1], tokens: 1 });
+  return out;
+}
