@@ -37,6 +37,10 @@ export interface FixedImageConfig extends ImageCommon {
   size: number;
   /** backbone stride: tokens = (size / stride)^2 */
   stride: number;
+  /** resize the shortest edge to this (aspect kept), then centre-crop `size` x `size` (CLIP); default: squash to `size` */
+  shortestEdge?: number;
+  /** tokens beside the grid, e.g. 1 for a ViT's CLS token (CLIP ViT-B/32 at 224: 49 + 1 = 50) */
+  extraTokens?: number;
 }
 
 export interface TilesImageConfig extends ImageCommon {

@@ -102,6 +102,12 @@ export async function imageHeader(
   };
 }
 
+// transformers' get_resize_output_image_size(default_to_square=False): the short side becomes `edge`, the long one int(edge·long/short)
+function shortestEdgeSize(width: number, height: number, edge: number): { width: number; height: number } {
+  const long = Math.trunc((edge * Math.max(width, height)) / Math.min(width, height));
+  return width <= height ? { width: edge, height: long } : { width: long, height: edge };
+}
+
 /** The image config after the slot's attributes: `[IMAGE:img,max_pixels=1003520,variant=qwen-vl-utils-0.0.10]`. */
 function configFor(slot: SlotNode, ctx: PlanContext): ImageConfig {
   const cfg = ctx.preset.image;
@@ -149,10 +155,16 @@ export const imagePlanner: SlotPlanner = {
     const base = { modality: "IMAGE", side: slot.side, source: h.source, original: { height: h.height, width: h.width } };
     if (cfg.resize === "fixed") {
       const r = fixedResize({ size: cfg.size, stride: cfg.stride });
-      steps.push({ op: "resize", params: { from: [h.width, h.height], to: [r.width, r.height], method: cfg.resample } });
+      if (cfg.shortestEdge !== undefined) {
+        const s = shortestEdgeSize(h.width, h.height, cfg.shortestEdge);
+        steps.push({ op: "resize", params: { from: [h.width, h.height], to: [s.width, s.height], shortest_edge: cfg.shortestEdge, method: cfg.resample } });
+        steps.push({ op: "center-crop", params: { from: [s.width, s.height], to: [r.width, r.height] } });
+      } else {
+        steps.push({ op: "resize", params: { from: [h.width, h.height], to: [r.width, r.height], method: cfg.resample } });
+      }
       steps.push({ op: "normalize", params: { mean: cfg.mean, std: cfg.std } });
-      steps.push({ op: "backbone-grid", params: { stride: cfg.stride, grid: r.grid } });
-      return { ...base, tokens: r.tokens, exact: true, steps, resized: { height: r.height, width: r.width } };
+      steps.push({ op: "backbone-grid", params: { stride: cfg.stride, grid: r.grid, ...(cfg.extraTokens ? { extra_tokens: cfg.extraTokens } : {}) } });
+      return { ...base, tokens: r.tokens + (cfg.extraTokens ?? 0), exact: true, steps, resized: { height: r.height, width: r.width } };
     }
     if (cfg.resize === "tiles") {
       const t = tileGrid({ width: h.width, height: h.height, tileSize: cfg.tileSize, minTiles: cfg.minTiles, maxTiles: cfg.maxTiles, thumbnail: cfg.thumbnail, tokensPerTile: cfg.tokensPerTile, slot: slot.name, file: h.source.file });
