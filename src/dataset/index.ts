@@ -2,3 +2,5 @@
 export { loadDataset, DatasetLoader, featuresToInstructionSlots, type LoaderOptions, type OnError } from "./loader.js";
 export { readRows, sourceFormat, type Row, type RowFailure, type RowOrFailure, type SourceFormat } from "./sources.js";
 export { readCsvRows } from "./csv.js";
+export { packChunks, ChunkPacker, firstFitDecreasing, syntheticLengths } from "./pack.js";
+export type { PackPiece, PackedChunk, PackOptions, PackStats, PackResult, SampleLength, SampleId, SyntheticLengthOptions } from "./pack.js";
