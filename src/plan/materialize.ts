@@ -1,0 +1,242 @@
+// the tensors a model consumes, produced by following a plan's steps with omnispec's own decoders (sharp, ffmpeg).
+import { resolve } from "node:path";
+import sharp from "sharp";
+import { OmnispecError } from "../errors.js";
+import { streamRaw } from "../media/ffmpeg.js";
+import type { Task } from "../task/define-task.js";
+import type { Plan } from "./plan.js";
+import type { PlanJSON, PlanStep, SlotPlanJSON } from "./types.js";
+
+/** An IMAGE slot's pixels: Qwen-style patches `[patches, 3·t·p·p]` with their grid, or a `[1, 3, H, W]` tensor. */
+export interface MaterializedImage {
+  slot: string;
+  layout: "patches" | "chw";
+  data: Float32Array;
+  dims: number[];
+  /** patches only */
+  gridThw?: [number, number, number];
+}
+
+/** A VIDEO slot's frames as patches (`pixel_values_videos`), with `video_grid_thw` and seconds per temporal patch. */
+export interface MaterializedVideo {
+  slot: string;
+  data: Float32Array;
+  dims: [number, number];
+  gridThw: [number, number, number];
+  secondPerGridT: number;
+}
+
+/** An AUDIO slot's samples at the plan's rate (features are made by the model route that knows its front end). */
+export interface MaterializedAudio {
+  slot: string;
+  samples: Float32Array;
+  sampleRate: number;
+}
+
+/** Every media tensor of one sample, keyed by slot (list items as `slot[i]`). */
+export interface Materialized {
+  images: Record<string, MaterializedImage>;
+  videos: Record<string, MaterializedVideo>;
+  audios: Record<string, MaterializedAudio>;
+}
+
+const step = (plan: SlotPlanJSON, op: string): PlanStep | undefined => plan.steps.find((s) => s.op === op);
+
+function source(plan: SlotPlanJSON, value: unknown, slot: string, baseDir?: string): string | Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === "string" && plan.source?.kind !== "meta") return plan.source?.file ?? (baseDir ? resolve(baseDir, value) : value);
+  throw new OmnispecError("input/invalid", "running a model needs the media itself, not its size or metadata", {
+    slot,
+    value,
+    hint: "pass a file path or bytes instead of size:WxH / meta:...",
+  });
+}
+
+/** Decodes an image upright (EXIF applied unless the plan says not), as RGB bytes. */
+async function decodeRgb(input: string | Uint8Array, plan: SlotPlanJSON, slot: string): Promise<{ data: Uint8Array; width: number; height: number }> {
+  const orient = step(plan, "orient");
+  let img = sharp(input, { limitInputPixels: false });
+  if (orient?.params.applied !== false) img = img.rotate();
+  try {
+    const { data, info } = await img.removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  } catch (e) {
+    throw new OmnispecError("media/unreadable", `could not decode the image: ${(e as Error).message}`, { slot, file: typeof input === "string" ? input : undefined, cause: e });
+  }
+}
+
+/** Resizes RGB bytes with a bicubic kernel (the Pillow-exact resampler replaces this when it is available). */
+async function resizeRgb(rgb: { data: Uint8Array; width: number; height: number }, width: number, height: number): Promise<Uint8Array> {
+  if (rgb.width === width && rgb.height === height) return rgb.data;
+  return sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+    .resize(width, height, { fit: "fill", kernel: "cubic" })
+    .raw()
+    .toBuffer();
+}
+
+function normalizer(plan: SlotPlanJSON): { scale: number[]; shift: number[] } {
+  const p = step(plan, "normalize")?.params as { mean?: number[]; std?: number[] } | undefined;
+  const mean = p?.mean ?? [0, 0, 0];
+  const std = p?.std ?? [1, 1, 1];
+  // (x / 255 - mean) / std as one multiply-add
+  return { scale: std.map((s) => 1 / (255 * s)), shift: mean.map((m, c) => -m / std[c]) };
+}
+
+/**
+ * Qwen-VL patch layout: frames `[T, H, W, 3]` (T a multiple of `temporal`) to rows of
+ * `(t, h/merge, w/merge, merge, merge)` order, each row `(channel, temporal, patch, patch)`.
+ */
+export function patchify(
+  frames: readonly Uint8Array[],
+  width: number,
+  height: number,
+  opts: { patch: number; temporal: number; merge: number; scale: number[]; shift: number[] },
+): { data: Float32Array; dims: [number, number]; gridThw: [number, number, number] } {
+  const { patch: p, temporal: tp, merge: m } = opts;
+  const gt = frames.length / tp;
+  const gh = height / p;
+  const gw = width / p;
+  const dim = 3 * tp * p * p;
+  const rows = gt * gh * gw;
+  const out = new Float32Array(rows * dim);
+  let o = 0;
+  for (let t = 0; t < gt; t++) {
+    for (let bh = 0; bh < gh / m; bh++) {
+      for (let bw = 0; bw < gw / m; bw++) {
+        for (let mh = 0; mh < m; mh++) {
+          for (let mw = 0; mw < m; mw++) {
+            const y0 = (bh * m + mh) * p;
+            const x0 = (bw * m + mw) * p;
+            for (let c = 0; c < 3; c++) {
+              const sc = opts.scale[c];
+              const sh = opts.shift[c];
+              for (let k = 0; k < tp; k++) {
+                const frame = frames[t * tp + k];
+                for (let y = 0; y < p; y++) {
+                  let i = ((y0 + y) * width + x0) * 3 + c;
+                  for (let x = 0; x < p; x++, i += 3) out[o++] = frame[i] * sc + sh;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return { data: out, dims: [rows, dim], gridThw: [gt, gh, gw] };
+}
+
+async function materializeImage(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string): Promise<MaterializedImage> {
+  const resized = plan.resized as { width: number; height: number } | undefined;
+  if (!resized) throw new OmnispecError("plan/unsupported", "the image plan has no resize step to follow", { slot });
+  const rgb = await decodeRgb(source(plan, value, slot, baseDir), plan, slot);
+  const pixels = await resizeRgb(rgb, resized.width, resized.height);
+  const { scale, shift } = normalizer(plan);
+  const patch = step(plan, "patchify")?.params as { patch: number; temporal_patch: number; merge: number } | undefined;
+  if (patch) {
+    const frames = Array.from({ length: patch.temporal_patch }, () => pixels);
+    const r = patchify(frames, resized.width, resized.height, { patch: patch.patch, temporal: patch.temporal_patch, merge: patch.merge, scale, shift });
+    return { slot, layout: "patches", data: r.data, dims: r.dims, gridThw: r.gridThw };
+  }
+  const { width, height } = resized;
+  const data = new Float32Array(3 * width * height);
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < width * height; i++) data[c * width * height + i] = pixels[i * 3 + c] * scale[c] + shift[c];
+  }
+  return { slot, layout: "chw", data, dims: [1, 3, height, width] };
+}
+
+/** Decodes the frames at `indices` (0-based, in decode order) as RGB at the stream's upright size. */
+async function decodeFrames(file: string, indices: readonly number[], width: number, height: number, slot: string): Promise<Uint8Array[]> {
+  const wanted = [...new Set(indices)].sort((a, b) => a - b);
+  const select = wanted.map((i) => `eq(n\\,${i})`).join("+");
+  const size = width * height * 3;
+  const chunks: Buffer[] = [];
+  await streamRaw({
+    input: file,
+    outputOptions: ["-an", "-vf", `select='${select}',scale=${width}:${height}:flags=neighbor`, "-vsync", "0", "-pix_fmt", "rgb24"],
+    format: "rawvideo",
+    onData: (c) => chunks.push(c),
+    maxBytes: size * wanted.length + 1,
+    slot,
+  });
+  const all = Buffer.concat(chunks);
+  if (all.length < size * wanted.length) {
+    throw new OmnispecError("media/frame-count", `decoded ${Math.floor(all.length / size)} of ${wanted.length} sampled frames`, { slot, file });
+  }
+  const byIndex = new Map(wanted.map((i, k) => [i, new Uint8Array(all.buffer, all.byteOffset + k * size, size)]));
+  return indices.map((i) => byIndex.get(i)!);
+}
+
+async function materializeVideo(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string): Promise<MaterializedVideo> {
+  const input = source(plan, value, slot, baseDir);
+  if (typeof input !== "string") throw new OmnispecError("input/invalid", "a video is read from a file path", { slot });
+  const frames = plan.frames as { indices: number[] } | undefined;
+  const resized = plan.resized as { width: number; height: number } | undefined;
+  const original = plan.original as { width: number; height: number } | undefined;
+  const patch = step(plan, "patchify")?.params as { grid_thw: [number, number, number] } | undefined;
+  if (!frames || !resized || !original || !patch) throw new OmnispecError("plan/unsupported", "the video plan has no frames, size or grid to follow", { slot });
+  const raw = await decodeFrames(input, frames.indices, original.width, original.height, slot);
+  const resizedFrames: Uint8Array[] = [];
+  for (const f of raw) resizedFrames.push(await resizeRgb({ data: f, width: original.width, height: original.height }, resized.width, resized.height));
+  const [gt, gh] = patch.grid_thw;
+  const temporal = resizedFrames.length / gt;
+  const p = resized.height / gh;
+  const merge = 2;
+  const { scale, shift } = normalizer(plan);
+  const r = patchify(resizedFrames, resized.width, resized.height, { patch: p, temporal, merge, scale, shift });
+  return { slot, data: r.data, dims: r.dims, gridThw: r.gridThw, secondPerGridT: Number(plan.second_per_grid_t ?? 1) };
+}
+
+async function materializeAudio(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string): Promise<MaterializedAudio> {
+  const input = source(plan, value, slot, baseDir);
+  const rate = Number((step(plan, "resample")?.params as { to?: number } | undefined)?.to ?? plan.sample_rate ?? 16000);
+  const chunks: Buffer[] = [];
+  const file = typeof input === "string" ? input : "pipe:0";
+  if (typeof input !== "string") throw new OmnispecError("input/invalid", "audio is read from a file path", { slot });
+  await streamRaw({ input: file, outputOptions: ["-vn", "-ac", "1", "-ar", String(rate)], format: "f32le", onData: (c) => chunks.push(c), slot });
+  const all = Buffer.concat(chunks);
+  const samples = new Float32Array(all.buffer.slice(all.byteOffset, all.byteOffset + all.length - (all.length % 4)));
+  return { slot, samples, sampleRate: rate };
+}
+
+/**
+ * The tensors of one sample, following the plan's steps: per IMAGE slot `pixel_values` (`[patches, 3·2·p·p]` with
+ * `image_grid_thw`, or `[1, 3, H, W]` for fixed-size presets), per VIDEO slot `pixel_values_videos` with
+ * `video_grid_thw` and `second_per_grid_t`, per AUDIO slot mono samples at the plan's rate. No model code runs here.
+ *
+ * @example
+ * import { defineTask, compile } from "omnispec";
+ * import { materialize } from "omnispec/plan";
+ * const task = defineTask("[IMAGE:img] what does the image describe? -> [TEXT:caption]");
+ * const sample = { img: "photo.jpg" };
+ * const plan = await compile(task, sample, { preset: "qwen2-vl" });
+ * const { images } = await materialize(plan, task, sample);
+ * images.img.dims; // [patches, 1176], equal to plan.slots.img.grid_thw
+ */
+export async function materialize(plan: Plan | PlanJSON, task: Task, sample: Record<string, unknown>, options: { baseDir?: string } = {}): Promise<Materialized> {
+  const data: PlanJSON = "toJSON" in plan ? plan.toJSON() : plan;
+  const out: Materialized = { images: {}, videos: {}, audios: {} };
+  const inputs = new Set(task.inputs.map((s) => s.name));
+  for (const [key, slotPlan] of Object.entries(data.slots)) {
+    if (slotPlan.side !== "source" && !inputs.has(key)) continue;
+    const entries: [string, SlotPlanJSON, unknown][] = slotPlan.items
+      ? slotPlan.items.map((it, i) => [`${key}[${i}]`, it, (sample[key] as unknown[] | undefined)?.[i]])
+      : [[key, slotPlan, valueAt(sample, key)]];
+    for (const [name, p, value] of entries) {
+      if (value === undefined || p.generated) continue;
+      if (p.modality === "IMAGE") out.images[name] = await materializeImage(name, p, value, options.baseDir);
+      else if (p.modality === "VIDEO") out.videos[name] = await materializeVideo(name, p, value, options.baseDir);
+      else if (p.modality === "AUDIO") out.audios[name] = await materializeAudio(name, p, value, options.baseDir);
+    }
+  }
+  return out;
+}
+
+/** `group[i].field` keys of repetition groups */
+function valueAt(sample: Record<string, unknown>, key: string): unknown {
+  const m = /^(.+)\[(\d+)\]\.(.+)$/.exec(key);
+  if (!m) return sample[key];
+  const group = sample[m[1]] as Record<string, unknown>[] | undefined;
+  return group?.[Number(m[2])]?.[m[3]];
+}

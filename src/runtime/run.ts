@@ -1,0 +1,212 @@
+// run(task, sample): load (or reuse) the model, compile the plan with the model's preset and tokenizer, materialize
+// the plan's tensors, let the model's route produce the outputs, and validate them with the task's output schema.
+import { OmnispecError } from "../errors.js";
+import { compile } from "../plan/compile.js";
+import { materialize } from "../plan/materialize.js";
+import type { ModelPreset } from "../plan/preset.js";
+import type { Task, TaskOutput, TaskSlot } from "../task/define-task.js";
+import type { TextCounter } from "../modalities/text/tokenizer.js";
+import { resolveModel, type ResolvedModel } from "./resolve.js";
+import { routeFor, type RuntimeRoute } from "./routes/index.js";
+import { DEFAULT_MODELS_DIR, ensureTinyModels, type TinyModelKind } from "./tiny-models/index.js";
+import type { ModelLocationOptions, RunOptions, RunResult, RunTimings } from "./types.js";
+
+/** A model ready to run: resolved, loaded once, with the route that serves it. */
+export interface LoadedModel {
+  readonly id: string;
+  readonly path: string;
+  readonly modelType: string;
+  readonly route: RuntimeRoute;
+  /** the plan preset this model implies (family preset + the model's processor values) */
+  readonly preset: ModelPreset;
+  readonly resolved: ResolvedModel;
+  readonly handle: unknown;
+  /** ms spent loading */
+  readonly loadMs: number;
+}
+
+const loaded = new Map<string, Promise<LoadedModel>>();
+
+/**
+ * Resolves and loads a model once per process (later calls with the same id and location options reuse it).
+ *
+ * @example
+ * import { loadModel } from "omnispec/runtime";
+ * const m = await loadModel("/abs/.omnispec/models/tiny-qwen2-vl", { offline: true });
+ * m.route.name; // "qwen-vl"
+ */
+export function loadModel(model: string, options: ModelLocationOptions = {}): Promise<LoadedModel> {
+  const key = JSON.stringify([model, options.offline ?? false, options.allowRemoteModels, options.localModelPath, options.cacheDir]);
+  let hit = loaded.get(key);
+  if (!hit) {
+    hit = load(model, options);
+    loaded.set(key, hit);
+    hit.catch(() => loaded.delete(key));
+  }
+  return hit;
+}
+
+/** Forgets loaded models (their sessions are released when nothing else holds them). */
+export function clearLoadedModels(): void {
+  loaded.clear();
+}
+
+async function load(model: string, options: ModelLocationOptions): Promise<LoadedModel> {
+  const start = performance.now();
+  const resolved = await resolveModel(model, options);
+  const route = routeFor(resolved.config, model);
+  let handle: unknown;
+  try {
+    handle = await route.load(resolved);
+  } catch (e) {
+    if (e instanceof OmnispecError) throw e;
+    const message = (e as Error).message.split("\n")[0];
+    throw new OmnispecError(resolved.local || options.offline ? "model/not-found" : "model/not-found", `model "${model}" could not be loaded: ${message}`, {
+      file: resolved.local ? resolved.path : undefined,
+      value: model,
+      hint: resolved.local ? "check the folder's onnx/ files and configs (the transformers.js layout)" : "check the hub id and your network, or pass a local folder",
+      cause: e,
+    });
+  }
+  return {
+    id: model,
+    path: resolved.path,
+    modelType: resolved.config.model_type,
+    route,
+    preset: route.preset(resolved, handle),
+    resolved,
+    handle,
+    loadMs: performance.now() - start,
+  };
+}
+
+/**
+ * The embedded tiny model kind for a task's shape: video or image to text → a Qwen2-VL; image to a label set →
+ * CLIP (choices declared) or ViT; audio → Whisper; text → Qwen3.
+ *
+ * @example
+ * import { defineTask } from "omnispec";
+ * import { defaultModelKind } from "omnispec/runtime";
+ * defaultModelKind(defineTask("[IMAGE:img] what is it? -> [TEXT:caption]")); // "qwen2-vl"
+ */
+export function defaultModelKind(task: Task): TinyModelKind {
+  const inputs = new Set(flat(task.inputs).map((s) => s.modality));
+  const outputs = flat(task.outputs);
+  if (inputs.has("AUDIO")) return "whisper";
+  const onlyCategory = outputs.length === 1 && outputs[0].modality === "CATEGORY";
+  if (inputs.has("IMAGE") && !inputs.has("VIDEO") && onlyCategory && ![...inputs].some((m) => m === "TEXT")) {
+    return Array.isArray(outputs[0].attrs.choices) ? "clip" : "vit";
+  }
+  if (inputs.has("IMAGE") || inputs.has("VIDEO")) return "qwen2-vl";
+  return "qwen3";
+}
+
+function flat(slots: readonly TaskSlot[]): TaskSlot[] {
+  return slots.flatMap((s) => (s.fields ? [...s.fields] : [s]));
+}
+
+function checkShape(task: Task, m: LoadedModel): void {
+  for (const s of flat(task.inputs)) {
+    if (!m.route.inputs.includes(s.modality)) {
+      throw new OmnispecError("model/unsupported-task", `model "${m.id}" (${m.modelType}, route ${m.route.name}) cannot take ${s.modality} input "${s.name}"`, {
+        slot: s.name,
+        hint: `it takes ${m.route.inputs.join(", ")} and produces ${m.route.outputs.join(", ")}; omit --model to use the default for this task's shape`,
+      });
+    }
+  }
+  for (const s of flat(task.outputs)) {
+    if (!m.route.outputs.includes(s.modality)) {
+      throw new OmnispecError("model/unsupported-task", `model "${m.id}" (${m.modelType}, route ${m.route.name}) cannot produce ${s.modality} output "${s.name}"`, {
+        slot: s.name,
+        hint: `it produces ${m.route.outputs.join(", ")}`,
+      });
+    }
+  }
+}
+
+function counterFor(m: LoadedModel): TextCounter | undefined {
+  const tokenizer = (m.handle as { tokenizer?: { encode(t: string, o: { add_special_tokens: boolean }): number[]; convert_tokens_to_ids(t: string): number } }).tokenizer;
+  if (!tokenizer) return undefined;
+  return {
+    exact: true,
+    source: `${m.id} tokenizer`,
+    count: (text) => tokenizer.encode(text, { add_special_tokens: false }).length,
+    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
+    tokenId: (token) => tokenizer.convert_tokens_to_ids(token),
+  };
+}
+
+/**
+ * Runs a task on one sample with a local model: the plan's tensors go into the model, the outputs come back typed
+ * and validated by `task.outputSchema`. Without `model`, the embedded tiny model for the task's shape is used.
+ *
+ * @example
+ * import { defineTask } from "omnispec";
+ * import { run } from "omnispec/runtime";
+ * const task = defineTask("[IMAGE:img] what does the image describe? -> [TEXT:caption]");
+ * const { outputs, plan, timings } = await run(task, { img: "photo.jpg" }, { generation: { maxNewTokens: 16 } });
+ * console.log(outputs.caption, plan.slots.img.grid_thw, timings.total);
+ */
+export async function run<T extends Task>(task: T, sample: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult<TaskOutput<T>>> {
+  const t0 = performance.now();
+  let modelId = options.model;
+  if (modelId === undefined) {
+    const kind = defaultModelKind(task);
+    modelId = ensureTinyModels(options.modelsDir ?? DEFAULT_MODELS_DIR, { kinds: [kind] }).paths[kind]!;
+  }
+  const tLoad = performance.now();
+  const m = await loadModel(modelId, options);
+  const timings: RunTimings = { load: performance.now() - tLoad, plan: 0, materialize: 0, prompt: 0, model: 0, total: 0 };
+  checkShape(task, m);
+
+  const tPlan = performance.now();
+  const plan = await compile(task, sample, { preset: options.preset ?? m.preset, tokenizer: options.tokenizer ?? counterFor(m), baseDir: options.baseDir });
+  const planJson = plan.toJSON();
+  timings.plan = performance.now() - tPlan;
+
+  const tMat = performance.now();
+  const inputs = await materialize(planJson, task, sample, { baseDir: options.baseDir });
+  timings.materialize = performance.now() - tMat;
+
+  const preset = typeof options.preset === "object" ? options.preset : options.preset === undefined ? m.preset : (await import("../plan/compile.js")).resolvePreset(options.preset);
+  const r = await m.route.run(m.handle, {
+    task,
+    sample,
+    plan: planJson,
+    preset,
+    inputs,
+    outputs: flat(task.outputs),
+    options,
+    timeModel: async (work) => {
+      const s = performance.now();
+      try {
+        return await work();
+      } finally {
+        timings.model += performance.now() - s;
+      }
+    },
+  });
+  timings.prompt = r.promptMs ?? 0;
+
+  const parsed = task.outputSchema.safeParse(r.outputs);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const slot = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
+    throw new OmnispecError("model/output", `model "${m.id}" produced an output that fails the task's schema: ${issue?.message ?? "invalid"}`, {
+      slot,
+      value: slot === undefined ? r.outputs : r.outputs[slot],
+      hint: "declare choices on CATEGORY slots so the output is constrained, or check the slot's type",
+    });
+  }
+  timings.total = performance.now() - t0;
+  return {
+    outputs: parsed.data as TaskOutput<T>,
+    plan: planJson,
+    timings,
+    model: { id: m.id, route: m.route.name, modelType: m.modelType },
+    trace: r.trace,
+    ...(r.thinking !== undefined ? { thinking: r.thinking } : {}),
+    ...(options.returnTokenStats ? { tokenStats: r.tokenStats ?? [] } : {}),
+    ...(r.input ? { input: r.input } : {}),
+  };
+}
