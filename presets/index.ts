@@ -3,6 +3,7 @@ import { modelPresets } from "./models.js";
 import { taskPresets } from "./tasks.js";
 
 export { modelPresets, type ModelPresetName } from "./models.js";
+export { presetFromConfig, type ModelConfigFiles } from "./from-config.js";
 export { taskPresets, type TaskPreset, type TaskPresetName } from "./tasks.js";
 
 export const presets = { tasks: taskPresets, models: modelPresets } as const;

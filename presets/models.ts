@@ -5,6 +5,8 @@ import type { ModelPreset } from "../src/plan/preset.js";
 const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
 const HALF = [0.5, 0.5, 0.5] as const;
+const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
+const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
 const QWEN_VISION = ["<|vision_start|>", "<|vision_end|>"] as const;
 const OMNI_VISION = ["<|vision_bos|>", "<|vision_eos|>"] as const;
@@ -96,6 +98,53 @@ export const modelPresets = {
     box: { convention: "qwen2.5-vl-abs", wrap: [] },
     positions: "qwen2.5-omni",
     tokensPerSecond: 25,
+  },
+  "qwen2-audio": {
+    name: "qwen2-audio",
+    description: "Qwen2-Audio: 128-bin Whisper log-mel in a 30 s window (longer audio is truncated), 25 audio tokens per second",
+    family: "qwen2_audio",
+    text: { wrap: "none", charsPerToken: 4 },
+    audio: {
+      sampleRate: 16000, features: "whisper-log-mel", nMels: 128, chunkSeconds: 30, tokens: "qwen-audio",
+      wrap: ["<|audio_bos|>", "<|audio_eos|>"], pad: "<|AUDIO|>", maxSeconds: 30,
+    },
+    box: { convention: "qwen2-vl-rel1000", wrap: [] },
+    positions: "1d",
+  },
+  whisper: {
+    name: "whisper",
+    description: "Whisper: 80-bin log-mel padded to 30 s, the encoder always emits 1500 frames; the decoder writes the transcript",
+    family: "whisper",
+    text: { wrap: "none", charsPerToken: 4 },
+    audio: {
+      sampleRate: 16000, features: "whisper-log-mel", nMels: 80, chunkSeconds: 30, tokens: "whisper-encoder", wrap: [], maxSeconds: 30,
+    },
+    box: { convention: "qwen2-vl-rel1000", wrap: [] },
+    positions: "1d",
+  },
+  internvl: {
+    name: "internvl",
+    description: "InternVL2/2.5: 448² tiles (1..12 by aspect ratio, plus a thumbnail), 256 tokens per tile, ImageNet mean/std",
+    family: "internvl_chat",
+    text: { wrap: "none", charsPerToken: 4 },
+    image: {
+      resize: "tiles", tileSize: 448, minTiles: 1, maxTiles: 12, thumbnail: true, tokensPerTile: 256,
+      mean: IMAGENET_MEAN, std: IMAGENET_STD, resample: "pil", wrap: ["<img>", "</img>"], pad: "<IMG_CONTEXT>",
+    },
+    box: { convention: "qwen2-vl-rel1000", wrap: ["<box>", "</box>"] },
+    positions: "1d",
+  },
+  clip: {
+    name: "clip",
+    description: "CLIP ViT-B/32: shortest edge to 224, centre crop 224², 7×7 patches plus CLS = 50 tokens",
+    family: "clip",
+    text: { wrap: "none", bos: "<|startoftext|>", eos: "<|endoftext|>", charsPerToken: 4 },
+    image: {
+      resize: "fixed", size: 224, stride: 32, shortestEdge: 224, extraTokens: 1,
+      mean: CLIP_MEAN, std: CLIP_STD, resample: "pil", wrap: [],
+    },
+    box: { convention: "qwen2-vl-rel1000", wrap: [] },
+    positions: "1d",
   },
 } as const satisfies Record<string, ModelPreset>;
 

@@ -1,13 +1,22 @@
-// the task preset registry: the 23 OFASys example tasks (../shared/notes/ofasys.md §3), usable by their OFASys keys.
+// the task preset registry: the 23 OFASys example tasks (../shared/notes/ofasys.md §3), usable by their OFASys keys,
+// then modern tasks in the conventions of the Qwen, InternVL, Whisper and CLIP families.
+import type { ModelPresetName } from "./models.js";
+
+export type TaskGroup = "text" | "image" | "box" | "document" | "video" | "audio" | "audio-video" | "preference" | "structural" | "motion";
 
 export interface TaskPreset {
-  /** the OFASys task key */
+  /** the task key (for the 23 OFASys tasks, the OFASys task key) */
   name: string;
-  group: "text" | "image" | "box" | "video" | "audio" | "structural" | "motion";
+  group: TaskGroup;
+  /** "ofasys": one of the 23 OFASys example tasks; "modern": a task in today's model conventions */
+  origin: "ofasys" | "modern";
   instruction: string;
   dataset: string;
-  /** metric key in omnispec/metrics, or "none" for pretraining-only tasks */
+  /** metric key in omnispec/metrics (accuracy, exactMatch, vqaScore, bleu, rougeL, ciderD, iou, wer, cer), another
+   * published metric omnispec does not compute (clip_ti, mcd, solved_acc), or "none" for pretraining-only tasks */
   metric: string;
+  /** the model preset the task is written for (its box convention, audio window, ...) */
+  model: ModelPresetName;
   /** true when the target is a modality omnispec cannot generate (images, speech, motion): inputs plan, running needs a generative model */
   generative?: boolean;
   pretrainOnly?: boolean;
@@ -18,6 +27,8 @@ export const taskPresets = {
   glue: {
     name: "glue",
     group: "text",
+    origin: "ofasys",
+    model: "ofa",
     instruction:
       'is the sentiment of text " [TEXT:sentence] " positive or negative? -> is the sentiment of text " [TEXT:sentence,no_loss] " positive or negative? [TEXT:label,closed_set]',
     dataset: "GLUE (SST-2 template; CoLA/MNLI/MRPC/QNLI/QQP/RTE use similar ones)",
@@ -26,6 +37,8 @@ export const taskPresets = {
   natural_instruction_v2: {
     name: "natural_instruction_v2",
     group: "text",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "[TEXT:instruction] [TEXT:examples] [TEXT:src] -> [TEXT:tgt,max_length=128]",
     dataset: "Natural Instructions v2",
     metric: "rougeL",
@@ -33,6 +46,8 @@ export const taskPresets = {
   gigaword: {
     name: "gigaword",
     group: "text",
+    origin: "ofasys",
+    model: "ofa",
     instruction: 'what is the summary of article " [TEXT:src] "? -> [TEXT:tgt,noise_ratio=0.2]',
     dataset: "Gigaword",
     metric: "rougeL",
@@ -40,6 +55,8 @@ export const taskPresets = {
   text_infilling: {
     name: "text_infilling",
     group: "text",
+    origin: "ofasys",
+    model: "ofa",
     instruction: 'what is the complete text of " [TEXT:text,mask_ratio=0.3] "? -> [TEXT:text]',
     dataset: "Pile / Wikicorpus / Bookcorpus",
     metric: "none",
@@ -48,6 +65,8 @@ export const taskPresets = {
   image_classify: {
     name: "image_classify",
     group: "image",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "[IMAGE:image] what does the image describe? -> [TEXT:label_name,closed_set]",
     dataset: "ILSVRC-2012 ImageNet",
     metric: "accuracy",
@@ -55,6 +74,8 @@ export const taskPresets = {
   snli_ve: {
     name: "snli_ve",
     group: "image",
+    origin: "ofasys",
+    model: "ofa",
     instruction:
       '[IMAGE:img] can image and text1 " [TEXT:cap] " imply text2 " [TEXT:hyp] "? -> can image and text1 " [TEXT:cap,no_loss] " imply text2 " [TEXT:hyp,no_loss] "? [TEXT:label,closed_set]',
     dataset: "SNLI-VE",
@@ -63,6 +84,8 @@ export const taskPresets = {
   caption: {
     name: "caption",
     group: "image",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "[IMAGE:img] what does the image describe? -> [TEXT:cap]",
     dataset: "MS COCO (Karpathy test)",
     metric: "ciderD",
@@ -70,6 +93,8 @@ export const taskPresets = {
   vqa_gen: {
     name: "vqa_gen",
     group: "image",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "[IMAGE:image] [TEXT:question] -> [TEXT:answer,closed_set]",
     dataset: "VQA v2",
     metric: "vqaScore",
@@ -77,6 +102,8 @@ export const taskPresets = {
   image_gen: {
     name: "image_gen",
     group: "image",
+    origin: "ofasys",
+    model: "ofa",
     instruction: 'what is the complete image? caption: [TEXT:text]"? -> [IMAGE,preprocess=image_vqgan,adaptor=image_vqgan]',
     dataset: "COCO (30k sampled test images)",
     metric: "clip_ti",
@@ -85,6 +112,8 @@ export const taskPresets = {
   image_infilling: {
     name: "image_infilling",
     group: "image",
+    origin: "ofasys",
+    model: "ofa",
     instruction: 'what is the complete image of "[IMAGE:img,mask_ratio=0.5]"? -> [IMAGE,preprocess=image_vqgan,adaptor=image_vqgan]',
     dataset: "-",
     metric: "none",
@@ -94,6 +123,8 @@ export const taskPresets = {
   refcoco: {
     name: "refcoco",
     group: "box",
+    origin: "ofasys",
+    model: "ofa",
     instruction: '[IMAGE:img] which region does the text " [TEXT:cap] " describe? -> [BOX:patch_boxes]',
     dataset: "RefCOCO / RefCOCO+ / RefCOCOg",
     metric: "iou",
@@ -101,6 +132,8 @@ export const taskPresets = {
   grounded_captioning: {
     name: "grounded_captioning",
     group: "box",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "[IMAGE:img] what does the region describe? region: [BOX:patch_boxes] -> [TEXT:cap]",
     dataset: "RefCOCO/+/g, Visual Genome",
     metric: "none",
@@ -109,6 +142,8 @@ export const taskPresets = {
   object_detection: {
     name: "object_detection",
     group: "box",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "[IMAGE:img] what are the objects in the image? -> ( [BOX] [TEXT])*",
     dataset: "OpenImages, Objects365, VG, COCO",
     metric: "none",
@@ -117,6 +152,8 @@ export const taskPresets = {
   video_classify: {
     name: "video_classify",
     group: "video",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "[VIDEO:video] what is in the video? -> [TEXT:label_name,closed_set]",
     dataset: "Kinetics-400",
     metric: "accuracy",
@@ -124,6 +161,8 @@ export const taskPresets = {
   video_caption: {
     name: "video_caption",
     group: "video",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "[VIDEO:video] what does the video describe? -> [TEXT:cap]",
     dataset: "MSR-VTT",
     metric: "ciderD",
@@ -131,6 +170,8 @@ export const taskPresets = {
   video_question_answering_generative: {
     name: "video_question_answering_generative",
     group: "video",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "[VIDEO:video] [TEXT:question] -> [TEXT:answer,is_label]",
     dataset: "MSR-VTT QA",
     metric: "vqaScore",
@@ -138,6 +179,8 @@ export const taskPresets = {
   speech_to_text: {
     name: "speech_to_text",
     group: "audio",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "[AUDIO:wav] what is the text corresponding to the voice? -> [TEXT:text,preprocess=text_phone]",
     dataset: "LibriSpeech",
     metric: "wer",
@@ -145,6 +188,8 @@ export const taskPresets = {
   text_to_speech: {
     name: "text_to_speech",
     group: "audio",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "[PHONE:text] -> [AUDIO:fbank,adaptor=audio_tgt_fbank]",
     dataset: "LJSpeech (22.05 kHz), BZNSYP (48 kHz)",
     metric: "mcd",
@@ -153,6 +198,8 @@ export const taskPresets = {
   spider: {
     name: "spider",
     group: "structural",
+    origin: "ofasys",
+    model: "ofa",
     instruction: '" [TEXT:src] " ; structured knowledge: " [STRUCT:database,max_length=876] " . generating sql code. -> [TEXT:tgt]',
     dataset: "Spider",
     metric: "exactMatch",
@@ -161,6 +208,8 @@ export const taskPresets = {
   dart: {
     name: "dart",
     group: "structural",
+    origin: "ofasys",
+    model: "ofa",
     instruction: 'structured knowledge: " [STRUCT:database,uncased] "  . how to describe the tripleset ? -> [TEXT:tgt]',
     dataset: "DART",
     metric: "bleu",
@@ -169,6 +218,8 @@ export const taskPresets = {
   fetaqa: {
     name: "fetaqa",
     group: "structural",
+    origin: "ofasys",
+    model: "ofa",
     instruction: 'structured knowledge: " [TEXT:database] "  . what is the answer of the question " [TEXT:src] " ? ->  [TEXT:tgt]',
     dataset: "FeTaQA",
     metric: "bleu",
@@ -176,6 +227,8 @@ export const taskPresets = {
   sudoku: {
     name: "sudoku",
     group: "structural",
+    origin: "ofasys",
+    model: "ofa",
     instruction: '" [TEXT:src] "  .  solve the sudoku .  -> [TEXT:tgt]',
     dataset: "Kaggle Sudoku",
     metric: "solved_acc",
@@ -183,10 +236,118 @@ export const taskPresets = {
   diffusion: {
     name: "diffusion",
     group: "motion",
+    origin: "ofasys",
+    model: "ofa",
     instruction: "motion capture: [TEXT:text] -> [MOTION:bvh_frames,preprocess=motion_6d,adaptor=motion_6d]",
     dataset: "AMASS / KIT / AIST++",
     metric: "none",
     generative: true,
+  },
+  image_qa: {
+    name: "image_qa",
+    group: "image",
+    origin: "modern",
+    model: "qwen2.5-vl",
+    instruction: "[IMAGE:image] [TEXT:question] Answer the question using a single word or phrase. -> [TEXT:answer]",
+    dataset: "VQA v2 / GQA / TextVQA",
+    metric: "vqaScore",
+  },
+  zero_shot_classify: {
+    name: "zero_shot_classify",
+    group: "image",
+    origin: "modern",
+    model: "clip",
+    instruction: "[IMAGE:image] a photo of a -> [TEXT:label,closed_set]",
+    dataset: "ImageNet-1k / CIFAR-100 (class names as prompts)",
+    metric: "accuracy",
+    note: "CLIP scores the image against each label's prompt; the answer is the best-scoring label",
+  },
+  grounding: {
+    name: "grounding",
+    group: "box",
+    origin: "modern",
+    model: "qwen2.5-vl",
+    instruction: '[IMAGE:image] Locate " [TEXT:phrase] " in the image and output its bounding box. -> [BOX:box]',
+    dataset: "RefCOCO / RefCOCO+ / RefCOCOg",
+    metric: "iou",
+    note: "boxes follow the model preset: Qwen2.5-VL in resized-image pixels, Qwen2-VL and Qwen3-VL as 0..1000 relative coordinates",
+  },
+  referring_expression: {
+    name: "referring_expression",
+    group: "box",
+    origin: "modern",
+    model: "qwen2-vl",
+    instruction: "[IMAGE:image] Describe the region [BOX:region] in one phrase. -> [TEXT:expression]",
+    dataset: "RefCOCOg (referring expression generation)",
+    metric: "ciderD",
+    note: "the region is written in the model preset's box convention (Qwen2-VL: <|box_start|>(x1,y1),(x2,y2)<|box_end|> on a 0..1000 grid)",
+  },
+  doc_qa: {
+    name: "doc_qa",
+    group: "document",
+    origin: "modern",
+    model: "internvl",
+    instruction: "[IMAGE:page] [TEXT:question] Answer the question using a word or phrase from the document. -> [TEXT:answer]",
+    dataset: "DocVQA / ChartQA / InfoVQA",
+    metric: "exactMatch",
+    note: "DocVQA's leaderboard reports ANLS; exactMatch (uncased) is its strict form",
+  },
+  ocr: {
+    name: "ocr",
+    group: "document",
+    origin: "modern",
+    model: "qwen2.5-vl",
+    instruction: "[IMAGE:image] Read all the text in the image. -> [TEXT:text]",
+    dataset: "OCRBench / rendered text lines",
+    metric: "cer",
+  },
+  video_qa: {
+    name: "video_qa",
+    group: "video",
+    origin: "modern",
+    model: "qwen3-vl",
+    instruction: "[VIDEO:video] [TEXT:question] Answer with the option's letter from the given choices directly. -> [TEXT:answer]",
+    dataset: "Video-MME / MVBench (multiple choice)",
+    metric: "accuracy",
+  },
+  asr: {
+    name: "asr",
+    group: "audio",
+    origin: "modern",
+    model: "whisper",
+    instruction: "[AUDIO:audio] -> [TEXT:transcript]",
+    dataset: "LibriSpeech / Common Voice",
+    metric: "wer",
+    note: "Whisper takes no text prompt; the decoder writes the transcript after its task tokens",
+  },
+  audio_caption: {
+    name: "audio_caption",
+    group: "audio",
+    origin: "modern",
+    model: "qwen2-audio",
+    instruction: "[AUDIO:audio] Generate the caption in English: -> [TEXT:caption]",
+    dataset: "Clotho / AudioCaps",
+    metric: "ciderD",
+  },
+  audio_video_qa: {
+    name: "audio_video_qa",
+    group: "audio-video",
+    origin: "modern",
+    model: "qwen2.5-omni",
+    instruction: "[VIDEO:clip,audio=true] [TEXT:question] -> [TEXT:answer]",
+    dataset: "Music-AVQA / AVQA / WorldSense",
+    metric: "accuracy",
+    note: "the clip's audio track is planned beside its frames and interleaved in 2 s chunks (TMRoPE)",
+  },
+  preference: {
+    name: "preference",
+    group: "preference",
+    origin: "modern",
+    model: "qwen2-vl",
+    instruction: "[TEXT:prompt] [TEXT:chosen] [TEXT:rejected] -> [CATEGORY:preferred,choices=chosen|rejected]",
+    dataset: "HH-RLHF / UltraFeedback (binarized pairs)",
+    metric: "accuracy",
+    note: "for reward models: accuracy is the share of pairs whose chosen answer scores above the rejected one",
   },
 } as const satisfies Record<string, TaskPreset>;
 
