@@ -6,6 +6,8 @@ import { registerCodegen } from "./commands/codegen.js";
 import { registerParse } from "./commands/parse.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerPresets } from "./commands/presets.js";
+import { registerRun } from "./commands/run.js";
+import { registerModels } from "./commands/models.js";
 
 const program = new Command();
 program
@@ -30,6 +32,8 @@ registerParse(program);
 registerPlan(program);
 registerPresets(program);
 registerCodegen(program);
+registerRun(program);
+registerModels(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -42,8 +42,8 @@ const BOX_SYNTAX: Record<BoxConvention, string> = {
   "ofa-bins": "N N N N",
 };
 
-/** 0: invalid, 1: a valid prefix, 2: complete */
-export function boxPrefix(text: string, convention: BoxConvention): 0 | 1 | 2 {
+/** 0: invalid, 1: a valid prefix, 2: complete; numbers above `limit` are invalid */
+export function boxPrefix(text: string, convention: BoxConvention, limit = 1000): 0 | 1 | 2 {
   const syntax = BOX_SYNTAX[convention];
   let i = 0;
   let j = 0;
@@ -55,7 +55,7 @@ export function boxPrefix(text: string, convention: BoxConvention): 0 | 1 | 2 {
         i++;
         digits++;
       }
-      if (digits === 0) return 0;
+      if (digits === 0 || Number(text.slice(i - digits, i)) > limit || (digits > 1 && text[i - digits] === "0")) return 0;
       if (i === text.length) return j === syntax.length - 1 ? 2 : 1;
       if (/\d/.test(text[i])) return 0;
       j++;
@@ -103,15 +103,17 @@ export async function generativeOutputs(ctx: RouteContext, m: GenerativeModel, s
     } else if (slot.modality === "BOX") {
       const convention = ctx.preset.box.convention;
       const candidates = boxTokens(m.tokenizer);
+      const frame = frameFor(ctx, slot);
+      const limit = convention === "qwen2.5-vl-abs" ? Math.max(frame.resized.width, frame.resized.height) : convention === "ofa-bins" ? (ctx.preset.box.bins ?? 1000) - 1 : 1000;
       const g = await ctx.timeModel(() =>
         generate(m.step, state, {
           ...base,
           generation: { ...ctx.options.generation, maxNewTokens: Math.max(ctx.options.generation?.maxNewTokens ?? 32, 40) },
           allowed: (ids) => {
             const text = ids.length === 0 ? "" : m.tokenizer.decode([...ids]);
-            return [...candidates].filter(([, t]) => boxPrefix(text + t, convention) > 0).map(([id]) => id);
+            return [...candidates].filter(([, t]) => boxPrefix(text + t, convention, limit) > 0).map(([id]) => id);
           },
-          done: (ids) => boxPrefix(m.tokenizer.decode([...ids]), convention) === 2 && /\)$|\]$|\d \d+ \d+ \d+$/.test(m.tokenizer.decode([...ids])),
+          done: (ids) => boxPrefix(m.tokenizer.decode([...ids]), convention, limit) === 2 && /\)$|\]$|\d \d+ \d+ \d+$/.test(m.tokenizer.decode([...ids])),
         }),
       );
       stats.push(...g.stats);
@@ -123,7 +125,7 @@ export async function generativeOutputs(ctx: RouteContext, m: GenerativeModel, s
           hint: "raise generation.maxNewTokens, or check that the model knows the preset's box convention",
         });
       }
-      const box = boxFromModel(numbers as unknown as [number, number, number, number], frameFor(ctx, slot), { convention, bins: ctx.preset.box.bins });
+      const box = boxFromModel(numbers as unknown as [number, number, number, number], frame, { convention, bins: ctx.preset.box.bins });
       outputs[slot.name] = box.map((v) => Math.round(v * 100) / 100);
       trace[slot.name] = { method: "generate-box", text: g.text, tokens: g.ids.length };
       produced = g.ids;

@@ -1,0 +1,31 @@
+import type { Command } from "commander";
+
+export function registerModels(program: Command): void {
+  program
+    .command("models")
+    .description("list the embedded tiny models (the defaults of `omnispec run`) and how to point at real ones")
+    .option("--dir <folder>", "where the tiny models are generated", ".omnispec/models")
+    .option("--json", "print the list as JSON")
+    .action(async (flags: { dir: string; json?: boolean }) => {
+      const { TINY_MODELS, TINY_MODEL_KINDS, tinyModelPath, listRoutes } = await import("../../runtime/index.js");
+      const rows = TINY_MODEL_KINDS.map((kind) => ({ kind, folder: tinyModelPath(kind, flags.dir), task: TINY_MODELS[kind].task, description: TINY_MODELS[kind].description }));
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ embedded: rows, routes: listRoutes().map((r) => ({ name: r.name, inputs: r.inputs, outputs: r.outputs, description: r.description })) }) + "\n");
+        return;
+      }
+      const out: string[] = ["embedded defaults (random weights, generated on first use; they test plumbing, not meaning):"];
+      const width = Math.max(...rows.map((r) => r.kind.length));
+      for (const r of rows) out.push(`  ${r.kind.padEnd(width)}  ${r.description}`);
+      out.push("", "model families omnispec runs (--model picks one by its config.json):");
+      for (const r of listRoutes()) out.push(`  ${r.name.padEnd(32)} ${r.inputs.join("+")} -> ${r.outputs.join("|")}: ${r.description}`);
+      out.push(
+        "",
+        "real models: pass a transformers.js (ONNX) model with --model:",
+        "  a hub id        omnispec run caption -i img=photo.jpg --model onnx-community/Qwen2-VL-2B-Instruct",
+        "  a local folder  omnispec run caption -i img=photo.jpg --model ./models/Qwen2-VL-2B-Instruct --offline",
+        "  in code         run(task, sample, { model, offline, allowRemoteModels, localModelPath, cacheDir })",
+        `tiny models live in ${flags.dir} (omnispec run generates the one it needs).`,
+      );
+      process.stdout.write(out.join("\n") + "\n");
+    });
+}
