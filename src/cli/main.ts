@@ -6,6 +6,8 @@ import { registerCodegen } from "./commands/codegen.js";
 import { registerParse } from "./commands/parse.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerPresets } from "./commands/presets.js";
+import { registerStats } from "./commands/stats.js";
+import { registerPack } from "./commands/pack.js";
 import { registerRun } from "./commands/run.js";
 import { registerModels } from "./commands/models.js";
 
@@ -32,6 +34,8 @@ registerParse(program);
 registerPlan(program);
 registerPresets(program);
 registerCodegen(program);
+registerStats(program);
+registerPack(program);
 registerRun(program);
 registerModels(program);
 
