@@ -71,7 +71,7 @@ export interface RunResult<O = Record<string, unknown>> {
   /** with `returnTokenStats`: one entry per generated token, across all generated slots */
   tokenStats?: TokenStat[];
   /** input length and ids after the chat template, for generation routes */
-  input?: { tokens: number; mediaTokens: Record<string, number> };
+  input?: { tokens: number; ids: number[]; mediaTokens: Record<string, number> };
 }
 
 export type { GenerationOptions, TokenStat };

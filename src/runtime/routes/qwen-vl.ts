@@ -200,7 +200,7 @@ function route(kind: "vl" | "text"): RuntimeRoute<Handle> {
       return {
         ...r,
         promptMs,
-        input: { tokens: ids.length, mediaTokens: Object.fromEntries(prompt.media.map((s) => [s.slot, s.positions.length])) },
+        input: { tokens: ids.length, ids, mediaTokens: Object.fromEntries(prompt.media.map((s) => [s.slot, s.positions.length])) },
       };
     },
   };

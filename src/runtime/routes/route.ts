@@ -26,7 +26,7 @@ export interface RouteResult {
   trace: Record<string, SlotTrace>;
   tokenStats?: TokenStat[];
   thinking?: string;
-  input?: { tokens: number; mediaTokens: Record<string, number> };
+  input?: { tokens: number; ids: number[]; mediaTokens: Record<string, number> };
   /** ms spent building the prompt */
   promptMs?: number;
 }

@@ -1,0 +1,216 @@
+// run() on the generated tiny models, offline behind a network tripwire: plumbing, determinism, plan parity, failures.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { AutoModelForImageTextToText, env, Tensor } from "@huggingface/transformers";
+import sharp from "sharp";
+import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { Segment, SlotNode } from "../instruction/ast.js";
+import { ffmpegBinaries } from "../media/ffmpeg.js";
+import { ropeIndex } from "../positions/index.js";
+import type { Task, TaskSlot } from "../task/define-task.js";
+import { OmnispecError } from "../errors.js";
+import { boxPrefix } from "./routes/generative.js";
+import { run } from "./run.js";
+import { ensureTinyModels } from "./tiny-models/index.js";
+
+const TMP = resolve("tests/tmp/runtime");
+const MODELS = resolve("tests/tmp/models");
+let paths: Record<string, string> = {};
+let fetches = 0;
+
+// a task as defineTask builds it, written out so these tests depend on the runtime only
+function slot(modality: string, name: string, side: "source" | "target", attrs: SlotNode["attrs"] = {}): SlotNode {
+  return { kind: "slot", modality, name, named: true, attrs, optional: false, list: false, side, position: 0, span: [0, 0] };
+}
+function text(t: string, side: "source" | "target" = "source"): Segment {
+  return { kind: "text", text: t, side, span: [0, 0] };
+}
+function task(source: Segment[], target: Segment[], output: Record<string, z.ZodType>): Task {
+  const asSlot = (s: SlotNode): TaskSlot => ({ name: s.name, modality: s.modality, optional: false, list: false, attrs: s.attrs });
+  const slots = (xs: Segment[]) => xs.filter((s): s is SlotNode => s.kind === "slot").map(asSlot);
+  return {
+    instruction: "test",
+    parsed: { instruction: "test", source, target, warnings: [] },
+    inputs: slots(source),
+    outputs: slots(target),
+    inputSchema: z.object({}) as never,
+    outputSchema: z.object(output) as never,
+    jsonSchema: () => ({ input: {}, output: {} }),
+  };
+}
+
+const caption = task([slot("IMAGE", "img", "source"), text(" what does the image describe? ")], [slot("TEXT", "caption", "target")], { caption: z.string() });
+const offline = { offline: true, modelsDir: MODELS, generation: { maxNewTokens: 6 } };
+
+async function png(name: string, rgb: [number, number, number], width = 320, height = 200): Promise<string> {
+  const file = join(TMP, name);
+  await sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+    .composite([{ input: { create: { width: 60, height: 50, channels: 3, background: { r: rgb[2], g: 255, b: rgb[0] } } }, top: 30, left: 40 }])
+    .png()
+    .toFile(file);
+  return file;
+}
+
+let red = "";
+let blue = "";
+let clip = "";
+
+beforeAll(async () => {
+  mkdirSync(TMP, { recursive: true });
+  const trip = (() => {
+    fetches++;
+    throw new Error("network access during an offline test");
+  }) as typeof fetch;
+  globalThis.fetch = trip;
+  env.fetch = trip;
+  env.useFSCache = false;
+  paths = ensureTinyModels(MODELS, { kinds: ["qwen2-vl", "qwen3", "vit", "clip"] }).paths as Record<string, string>;
+  red = await png("red.png", [210, 30, 30]);
+  blue = await png("blue.png", [20, 40, 220]);
+  clip = join(TMP, "clip.mp4");
+  execFileSync(ffmpegBinaries().ffmpeg, ["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10:duration=2", "-pix_fmt", "yuv420p", clip]);
+}, 30_000);
+
+describe("run on the tiny Qwen2-VL", () => {
+  it("is deterministic, depends on the image, and feeds the plan's token counts and positions", async () => {
+    const a = await run(caption, { img: red }, { ...offline, model: paths["qwen2-vl"] });
+    const again = await run(caption, { img: red }, { ...offline, model: paths["qwen2-vl"] });
+    const b = await run(caption, { img: blue }, { ...offline, model: paths["qwen2-vl"] });
+    expect(again.outputs).toEqual(a.outputs);
+    expect(a.trace.caption.text).not.toEqual(b.trace.caption.text);
+    expect(a.model.route).toBe("qwen-vl");
+    const [t, h, w] = a.plan.slots.img.grid_thw as number[];
+    expect(a.input?.mediaTokens.img).toBe((t * h * w) / 4);
+    expect(a.input?.mediaTokens.img).toBe(a.plan.slots.img.tokens);
+    const ids = a.input!.ids;
+    expect(ids.filter((id) => id === 151655)).toHaveLength(a.plan.slots.img.tokens);
+    // the position ids omnispec feeds equal transformers.js' own get_rope_index on the same ids and grid
+    const model = (await AutoModelForImageTextToText.from_pretrained(paths["qwen2-vl"], { local_files_only: true })) as unknown as {
+      get_rope_index(ids: Tensor, grid: Tensor, video: null, mask: Tensor): [Tensor, Tensor];
+    };
+    const idsT = new Tensor("int64", BigInt64Array.from(ids, BigInt), [1, ids.length]);
+    const [theirs, delta] = model.get_rope_index(idsT, new Tensor("int64", BigInt64Array.from([t, h, w], BigInt), [1, 3]), null, new Tensor("int64", new BigInt64Array(ids.length).fill(1n), [1, ids.length]));
+    const ours = ropeIndex({ scheme: "qwen2-vl", inputIds: ids, imageGridThw: [[t, h, w]] });
+    expect(ours.positionIds.flat()).toEqual(Array.from(theirs.data as BigInt64Array, Number));
+    expect(ours.delta).toBe(Number((delta.data as BigInt64Array)[0]));
+  });
+
+  it("takes a video through the vision encoder with the plan's grid and token count", async () => {
+    const video = task([slot("VIDEO", "clip", "source"), text(" what happens? ")], [slot("TEXT", "answer", "target")], { answer: z.string() });
+    const r = await run(video, { clip }, { ...offline, model: paths["qwen2-vl"] });
+    const [t, h, w] = r.plan.slots.clip.grid_thw as number[];
+    expect(t).toBeGreaterThan(0);
+    expect(r.input?.mediaTokens.clip).toBe((t * h * w) / 4);
+    expect(r.input!.ids.filter((id) => id === 151656)).toHaveLength(r.plan.slots.clip.tokens);
+    expect(typeof r.outputs.answer).toBe("string");
+  });
+
+  it("scores declared choices instead of generating, and decodes boxes in the preset's convention", async () => {
+    const yn = task([slot("IMAGE", "img", "source"), text(" is it red? ")], [slot("CATEGORY", "yn", "target", { choices: ["yes", "no"] })], { yn: z.enum(["yes", "no"]) });
+    const r = await run(yn, { img: red }, { ...offline, model: paths["qwen2-vl"] });
+    expect(["yes", "no"]).toContain(r.outputs.yn);
+    expect(Object.keys(r.trace.yn.scores ?? {})).toEqual(["yes", "no"]);
+    const ground = task([slot("IMAGE", "img", "source"), text(" where is the square? ")], [slot("BOX", "region", "target")], { region: z.array(z.number()).length(4) });
+    const g = await run(ground, { img: red }, { ...offline, model: paths["qwen2-vl"], generation: { maxNewTokens: 40 } });
+    const box = g.outputs.region as number[];
+    expect(boxPrefix(g.trace.region.text ?? "", "qwen2-vl-rel1000")).toBe(2);
+    expect(box.every((v, i) => v >= 0 && v <= (i % 2 === 0 ? 320 : 200))).toBe(true);
+  });
+});
+
+describe("generation options on the tiny Qwen3", () => {
+  const chat = task([text("say hello to "), slot("TEXT", "name", "source")], [slot("TEXT", "reply", "target")], { reply: z.string() });
+
+  it("samples reproducibly by seed, streams the same text, and reports per-token statistics", async () => {
+    const gen = (seed: number) => ({ maxNewTokens: 8, greedy: false, temperature: 1.5, topP: 0.95, seed });
+    const streamed: string[] = [];
+    const a = await run(chat, { name: "bob" }, { ...offline, model: paths.qwen3, generation: gen(1), returnTokenStats: true, stream: (t) => streamed.push(t) });
+    const again = await run(chat, { name: "bob" }, { ...offline, model: paths.qwen3, generation: gen(1) });
+    const seeds = await Promise.all([2, 3, 4].map((s) => run(chat, { name: "bob" }, { ...offline, model: paths.qwen3, generation: gen(s) })));
+    expect(again.outputs).toEqual(a.outputs);
+    expect(seeds.some((r) => r.trace.reply.text !== a.trace.reply.text)).toBe(true);
+    expect(streamed.join("")).toBe(a.trace.reply.text);
+    expect(a.tokenStats).toHaveLength(a.trace.reply.tokens!);
+    for (const s of a.tokenStats!) {
+      expect(s.logprob).toBeLessThanOrEqual(0);
+      expect(s.entropy).toBeGreaterThanOrEqual(0);
+      expect(s.entropy).toBeLessThanOrEqual(Math.log(151936) + 1e-6);
+    }
+    expect(a.model.route).toBe("causal-lm");
+  });
+});
+
+describe("classifiers", () => {
+  it("ViT picks one of its labels; CLIP picks one of the declared choices, differently for a different image", async () => {
+    const label = task([slot("IMAGE", "img", "source")], [slot("CATEGORY", "label", "target")], { label: z.string() });
+    const v = await run(label, { img: red }, { ...offline, model: paths.vit });
+    expect(Object.keys(v.trace.label.scores ?? {})).toContain(v.outputs.label);
+    expect(v.plan.slots.img.resized).toEqual({ height: 224, width: 224 });
+    const colours = ["red", "green", "blue"];
+    const zs = task([slot("IMAGE", "img", "source")], [slot("CATEGORY", "label", "target", { choices: colours })], { label: z.enum(["red", "green", "blue"]) });
+    const a = await run(zs, { img: red }, offline);
+    const b = await run(zs, { img: blue }, offline);
+    expect(a.model.route).toBe("zero-shot-image-classification");
+    expect(a.trace.label.scores).not.toEqual(b.trace.label.scores);
+  });
+});
+
+describe("failures", () => {
+  const code = async (work: Promise<unknown>): Promise<OmnispecError> => {
+    const e = await work.then(() => undefined, (err: unknown) => err);
+    expect(e).toBeInstanceOf(OmnispecError);
+    return e as OmnispecError;
+  };
+
+  it("names a missing folder, a missing file and a layer count that does not match the graph", async () => {
+    expect((await code(run(caption, { img: red }, { ...offline, model: join(TMP, "nowhere") }))).code).toBe("model/not-found");
+    const broken = join(TMP, "no-vision");
+    rmSync(broken, { recursive: true, force: true });
+    cpSync(paths["qwen2-vl"], broken, { recursive: true });
+    rmSync(join(broken, "onnx/vision_encoder.onnx"));
+    const missing = await code(run(caption, { img: red }, { ...offline, model: broken }));
+    expect([missing.code, missing.file]).toEqual(["model/not-found", join(broken, "onnx/vision_encoder.onnx")]);
+    const layers = join(TMP, "layers");
+    rmSync(layers, { recursive: true, force: true });
+    cpSync(paths.qwen3, layers, { recursive: true });
+    const config = JSON.parse(readFileSync(join(layers, "config.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(layers, "config.json"), JSON.stringify({ ...config, num_hidden_layers: 5 }));
+    const chat = task([text("hi")], [slot("TEXT", "reply", "target")], { reply: z.string() });
+    const mismatch = await code(run(chat, {}, { ...offline, model: layers }));
+    expect(mismatch.code).toBe("model/mismatch");
+    expect(mismatch.message).toContain("num_hidden_layers = 5");
+  });
+
+  it("refuses a model that cannot take the task's modality, and an output that fails the schema", async () => {
+    const asText = task([slot("IMAGE", "img", "source")], [slot("TEXT", "caption", "target")], { caption: z.string() });
+    const wrong = await code(run(asText, { img: red }, { ...offline, model: paths.vit }));
+    expect([wrong.code, wrong.slot]).toEqual(["model/unsupported-task", "caption"]);
+    const textModel = await code(run(caption, { img: red }, { ...offline, model: paths.qwen3 }));
+    expect([textModel.code, textModel.slot]).toEqual(["model/unsupported-task", "img"]);
+    const strict = task([slot("IMAGE", "img", "source"), text(" what? ")], [slot("TEXT", "caption", "target")], { caption: z.string().regex(/^\d+$/) });
+    const bad = await code(run(strict, { img: red }, { ...offline, model: paths["qwen2-vl"] }));
+    expect([bad.code, bad.slot]).toEqual(["model/output", "caption"]);
+  });
+
+  it("never touches the network offline: a hub id that is not local is a typed error, with the tripwire untouched", async () => {
+    const before = fetches;
+    const e = await code(run(caption, { img: red }, { ...offline, model: "someone/not-downloaded-model" }));
+    expect(e.code).toBe("model/offline");
+    expect(e.message).toContain("someone/not-downloaded-model");
+    await run(caption, { img: red }, { ...offline, model: paths["qwen2-vl"] });
+    expect(fetches).toBe(before);
+  });
+});
+
+describe("boxPrefix", () => {
+  it("accepts prefixes of the convention's syntax within range and rejects the rest", () => {
+    expect(boxPrefix("(12,3", "qwen2-vl-rel1000")).toBe(1);
+    expect(boxPrefix("(12,3),(40,50)", "qwen2-vl-rel1000")).toBe(2);
+    expect(boxPrefix("(1001", "qwen2-vl-rel1000")).toBe(0);
+    expect(boxPrefix("[1, 2, 3, 4]", "qwen2.5-vl-abs", 500)).toBe(2);
+    expect(boxPrefix("[1,", "qwen2.5-vl-abs")).toBe(1);
+    expect(boxPrefix("[1,2", "qwen2.5-vl-abs")).toBe(0);
+  });
+});
