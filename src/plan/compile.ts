@@ -2,7 +2,7 @@
 import type { Segment, Side, SlotNode } from "../instruction/ast.js";
 import { OmnispecError } from "../errors.js";
 import { estimateCounter, loadTokenizer, type TextCounter } from "../modalities/text/tokenizer.js";
-import type { Task } from "../task/define-task.js";
+import { slotSchema, type Task, type TaskSlot } from "../task/define-task.js";
 import { modelPresets } from "../../presets/models.js";
 import { suggest } from "../util/suggest.js";
 import { defaultLimits, getPlanner, type MediaLimits, type PlanContext, type SegmentDraft } from "./planners.js";
@@ -166,9 +166,30 @@ export async function compile(task: Task, sample: Record<string, unknown>, optio
   return new Plan(data);
 }
 
+const schemas = new WeakMap<TaskSlot, { input: ReturnType<typeof slotSchema>; output: ReturnType<typeof slotSchema> }>();
+
+function validate(slot: TaskSlot, value: unknown, io: "input" | "output"): void {
+  let s = schemas.get(slot);
+  if (!s) {
+    s = { input: slotSchema(slot, "input"), output: slotSchema(slot, "output") };
+    schemas.set(slot, s);
+  }
+  const r = s[io].safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const at = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    throw new OmnispecError("input/invalid", `value does not fit ${slot.modality} slot "${slot.name}"${at}: ${issue?.message ?? "invalid"}`, {
+      slot: slot.name,
+      value: typeof value === "string" && value.length > 200 ? value.slice(0, 200) + "…" : value instanceof Uint8Array ? `<${value.length} bytes>` : value,
+    });
+  }
+}
+
 function checkKeys(task: Task, sample: Record<string, unknown>): void {
   const known = new Set([...task.inputs, ...task.outputs].map((s) => s.name));
+  for (const s of task.outputs) if (sample[s.name] !== undefined) validate(s, sample[s.name], "output");
   for (const s of task.inputs) {
+    if (sample[s.name] !== undefined) validate(s, sample[s.name], "input");
     if (sample[s.name] === undefined && !s.optional && !s.alternative) {
       const near = suggest(s.name, Object.keys(sample).filter((k) => !known.has(k)));
       throw new OmnispecError("input/missing", `the sample has no value for input slot "${s.name}" (${s.modality})`, {

@@ -8,3 +8,4 @@ export type { GenerationOptions, TokenStat } from "./sampling.js";
 export type { ModelLocationOptions, RunOptions, RunResult, RunTimings, SlotTrace } from "./types.js";
 export { DEFAULT_MODELS_DIR, ensureTinyModels, TINY_MODELS_VERSION, tinyModelPath, TINY_MODEL_KINDS, TINY_MODELS } from "./tiny-models/index.js";
 export type { TinyModelEntry, TinyModelKind, TinyModelsResult } from "./tiny-models/index.js";
+export { evaluate, type EvaluateOptions, type EvaluationResult, type EvaluationSample } from "./evaluate.js";
