@@ -1,5 +1,6 @@
 // the plan object: the ordered input of the model, per-slot steps, token counts; printable and serialisable.
 import type { PlanJSON, PlanSegment, SlotPlanJSON } from "./types.js";
+import { renderPlan, type RenderOptions } from "./render.js";
 
 const fmt = (n: number): string => n.toLocaleString("en-US");
 
@@ -42,6 +43,14 @@ export class Plan {
   /** The JSON form: a public contract (`preset`, `total_tokens`, `segments`, `slots.<name>` keep their meaning). */
   toJSON(): PlanJSON {
     return this.#data;
+  }
+
+  /**
+   * A picture of what the model will see (PNG bytes, or SVG with `format: "svg"`); written to `out` when given.
+   * Media is read again from the files the plan names; pass `sample` when a slot's value was bytes.
+   */
+  render(opts: RenderOptions = {}): Promise<Buffer> {
+    return renderPlan(this.#data, opts);
   }
 
   /** A table for people: the input spans in order, then each slot's steps. */

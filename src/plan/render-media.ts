@@ -1,0 +1,180 @@
+// the media behind a picture of a plan: upright resized pixels, sampled frames, mono pcm and a display log-mel.
+import sharp from "sharp";
+import { OmnispecError } from "../errors.js";
+import { streamRaw } from "../media/ffmpeg.js";
+import type { PlanStep, SlotPlanJSON } from "./types.js";
+
+export type MediaInput = string | Uint8Array;
+
+const step = (plan: SlotPlanJSON, op: string): PlanStep | undefined => plan.steps.find((s) => s.op === op);
+const pair = (v: unknown): [number, number] | undefined =>
+  Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === "number") ? [v[0] as number, v[1] as number] : undefined;
+
+/**
+ * An IMAGE slot's pixels as the model sees them: decoded upright (unless the plan says orient=false), then resized
+ * (and centre-cropped) to the plan's `resized` size, as RGB bytes.
+ */
+export async function planImagePixels(plan: SlotPlanJSON, input: MediaInput, slot: string): Promise<Uint8Array> {
+  const resized = plan.resized as { width: number; height: number };
+  const file = typeof input === "string" ? input : undefined;
+  let img = sharp(input, { limitInputPixels: false });
+  if (step(plan, "orient")?.params.applied !== false) img = img.rotate();
+  img = img.removeAlpha().toColourspace("srgb");
+  const crop = step(plan, "center-crop");
+  const cropFrom = pair(crop?.params.from);
+  try {
+    if (cropFrom) {
+      const [w, h] = cropFrom;
+      const mid = await img.resize(w, h, { fit: "fill", kernel: "cubic" }).raw().toBuffer();
+      const left = Math.floor((w - resized.width) / 2);
+      const top = Math.floor((h - resized.height) / 2);
+      return await sharp(mid, { raw: { width: w, height: h, channels: 3 } })
+        .extract({ left, top, width: resized.width, height: resized.height })
+        .raw()
+        .toBuffer();
+    }
+    return await img.resize(resized.width, resized.height, { fit: "fill", kernel: "cubic" }).raw().toBuffer();
+  } catch (e) {
+    throw new OmnispecError("media/unreadable", `could not decode the image to draw it: ${(e as Error).message}`, { slot, file, cause: e });
+  }
+}
+
+/** RGB bytes scaled to another size (display only). */
+export async function scaleRgb(data: Uint8Array, from: { width: number; height: number }, width: number, height: number): Promise<Uint8Array> {
+  if (from.width === width && from.height === height) return data;
+  return sharp(data, { raw: { width: from.width, height: from.height, channels: 3 } })
+    .resize(width, height, { fit: "fill", kernel: "lanczos3" })
+    .raw()
+    .toBuffer();
+}
+
+/**
+ * Frames `indices` (0-based decode order) of a video, upright, each scaled to width x height, in the order asked
+ * (repeated indices repeat the frame). One ffmpeg process; only the selected frames are converted.
+ */
+export async function videoFrames(file: string, indices: readonly number[], width: number, height: number, slot: string): Promise<Uint8Array[]> {
+  const unique = [...new Set(indices)].sort((a, b) => a - b);
+  const select = unique.map((i) => `eq(n\\,${i})`).join("+");
+  const size = width * height * 3;
+  const chunks: Buffer[] = [];
+  await streamRaw({
+    input: file,
+    format: "rawvideo",
+    outputOptions: ["-an", "-vf", `select=${select},scale=${width}:${height}:flags=area`, "-vsync", "0", "-pix_fmt", "rgb24"],
+    onData: (c) => chunks.push(c),
+    maxBytes: size * unique.length + size,
+    slot,
+  });
+  const all = Buffer.concat(chunks);
+  const got = Math.floor(all.length / size);
+  if (got < unique.length) {
+    throw new OmnispecError("media/frame-count", `the video gave ${got} of the ${unique.length} sampled frames`, {
+      slot,
+      file,
+      value: { last: unique[unique.length - 1], got },
+      hint: "the container's frame count may overstate the stream; re-encode the file or plan with fewer frames",
+    });
+  }
+  const byIndex = new Map(unique.map((i, k) => [i, all.subarray(k * size, (k + 1) * size)]));
+  return indices.map((i) => byIndex.get(i)!);
+}
+
+/** Mono float32 samples at `rate` (channels averaged by ffmpeg), optionally between `start` and `end` seconds. */
+export async function monoPcm(input: MediaInput, rate: number, slot: string, range: { start?: number; end?: number } = {}): Promise<Float32Array> {
+  if (typeof input !== "string") {
+    throw new OmnispecError("input/invalid", "drawing audio from bytes is not supported; pass the file path", { slot, hint: "give the sample's file path in render({ sample })" });
+  }
+  const inputOptions: string[] = [];
+  if (range.start) inputOptions.push("-ss", String(range.start));
+  if (range.end !== undefined) inputOptions.push("-to", String(range.end));
+  const chunks: Buffer[] = [];
+  await streamRaw({ input, inputOptions, format: "f32le", outputOptions: ["-vn", "-ac", "1", "-ar", String(rate)], onData: (c) => chunks.push(c), slot });
+  const all = Buffer.concat(chunks);
+  const out = new Float32Array(Math.floor(all.length / 4));
+  for (let i = 0; i < out.length; i++) out[i] = all.readFloatLE(i * 4);
+  return out;
+}
+
+const N_FFT = 400;
+const BINS = N_FFT / 2 + 1;
+
+function hzToMel(f: number): number {
+  return f < 1000 ? (3 * f) / 200 : 15 + (27 * Math.log(f / 1000)) / Math.log(6.4);
+}
+function melToHz(m: number): number {
+  return m < 15 ? (200 * m) / 3 : 1000 * Math.exp((Math.log(6.4) * (m - 15)) / 27);
+}
+
+/** Slaney-normalised triangular mel filters over the n_fft=400 spectrum, as Whisper's front end builds them. */
+function melFilters(nMels: number, rate: number): Float32Array {
+  const top = hzToMel(rate / 2);
+  const hz = Array.from({ length: nMels + 2 }, (_, i) => melToHz((top * i) / (nMels + 1)));
+  const w = new Float32Array(nMels * BINS);
+  for (let m = 0; m < nMels; m++) {
+    const [lo, mid, hi] = [hz[m], hz[m + 1], hz[m + 2]];
+    const norm = 2 / (hi - lo);
+    for (let k = 0; k < BINS; k++) {
+      const f = (k * rate) / N_FFT;
+      const v = Math.max(0, Math.min((f - lo) / (mid - lo), (hi - f) / (hi - mid)));
+      w[m * BINS + k] = v * norm;
+    }
+  }
+  return w;
+}
+
+/**
+ * A Whisper-style log-mel (Hann 400, hop 160, power, Slaney mel, log10, floor at max-8, (x+4)/4) evaluated only at
+ * `columns` evenly spread frames: enough to draw, cheap for long clips. Returns `columns x nMels`, low bins first.
+ */
+export function displayLogMel(pcm: Float32Array, opts: { rate: number; nMels: number; columns: number }): Float32Array {
+  const { nMels } = opts;
+  const hop = opts.rate / 100;
+  const frames = Math.max(1, Math.floor(pcm.length / hop));
+  const columns = Math.max(1, Math.min(opts.columns, frames));
+  const filters = melFilters(nMels, opts.rate);
+  const cos = new Float32Array(BINS * N_FFT);
+  const sin = new Float32Array(BINS * N_FFT);
+  for (let k = 0; k < BINS; k++) {
+    for (let n = 0; n < N_FFT; n++) {
+      const a = (2 * Math.PI * k * n) / N_FFT;
+      cos[k * N_FFT + n] = Math.cos(a);
+      sin[k * N_FFT + n] = Math.sin(a);
+    }
+  }
+  const hann = Float32Array.from({ length: N_FFT }, (_, n) => 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / N_FFT));
+  const frame = new Float32Array(N_FFT);
+  const power = new Float32Array(BINS);
+  const out = new Float32Array(columns * nMels);
+  const half = N_FFT / 2;
+  let max = -Infinity;
+  for (let c = 0; c < columns; c++) {
+    const centre = Math.floor((c * frames) / columns) * hop;
+    for (let n = 0; n < N_FFT; n++) {
+      // reflect padding at both ends, as the centred STFT does
+      let i = centre - half + n;
+      if (i < 0) i = -i;
+      if (i >= pcm.length) i = Math.max(0, 2 * pcm.length - 2 - i);
+      frame[n] = (pcm[i] ?? 0) * hann[n];
+    }
+    for (let k = 0; k < BINS; k++) {
+      let re = 0;
+      let im = 0;
+      const o = k * N_FFT;
+      for (let n = 0; n < N_FFT; n++) {
+        re += frame[n] * cos[o + n];
+        im -= frame[n] * sin[o + n];
+      }
+      power[k] = re * re + im * im;
+    }
+    for (let m = 0; m < nMels; m++) {
+      let s = 0;
+      const o = m * BINS;
+      for (let k = 0; k < BINS; k++) s += filters[o + k] * power[k];
+      const v = Math.log10(Math.max(s, 1e-10));
+      out[c * nMels + m] = v;
+      if (v > max) max = v;
+    }
+  }
+  for (let i = 0; i < out.length; i++) out[i] = (Math.max(out[i], max - 8) + 4) / 4;
+  return out;
+}
