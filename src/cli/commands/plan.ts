@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { OmnispecError } from "../../errors.js";
 import { compile, type CompileOptions } from "../../plan/compile.js";
 import { planJsonl } from "../../plan/jsonl.js";
 import { modelPresets } from "../../../presets/models.js";
@@ -13,6 +14,7 @@ interface PlanFlags {
   jsonl?: string;
   tokenizer?: string;
   metadataOnly?: boolean;
+  render?: string;
 }
 
 export function registerPlan(program: Command): void {
@@ -26,6 +28,7 @@ export function registerPlan(program: Command): void {
     .option("--jsonl <file>", "plan every line of a JSONL file of samples; one JSON plan (or error) per line")
     .option("--tokenizer <path>", "tokenizer.json or a model folder, for exact text counts")
     .option("--metadata-only", "never decode media: plan from sizes, probes and headers")
+    .option("--render <file>", "also draw what the model will see into a .png or .svg file")
     .addHelpText(
       "after",
       `
@@ -33,6 +36,7 @@ Examples:
   $ omnispec plan caption --preset qwen2-vl --input img=size:1920x1080
   $ omnispec plan "[IMAGE:img] [TEXT:q] -> [TEXT:a]" -i img=photo.jpg -i "q=what is it?" --json
   $ omnispec plan vqa_gen --preset ofa --jsonl samples.jsonl > plans.jsonl
+  $ omnispec plan caption --preset qwen2.5-vl -i img=photo.jpg --render plan.png
 
 Media values: a file path, size:1920x1080 (image), meta:frames=720,fps=24,width=854,height=480 (video),
 meta:seconds=11 (audio). In --jsonl mode a bad line prints {"line": N, "error": ...} and the run goes on.`,
@@ -41,11 +45,17 @@ meta:seconds=11 (audio). In --jsonl mode a bad line prints {"line": N, "error": 
       const task = taskFromArg(taskArg);
       const options: CompileOptions = { preset: flags.preset, tokenizer: flags.tokenizer, metadataOnly: flags.metadataOnly };
       if (flags.jsonl) {
+        if (flags.render) throw new OmnispecError("input/invalid", "--render draws one sample and cannot be used with --jsonl", { hint: "plan the sample you want to see with -i name=value --render out.png" });
         await planJsonlCommand(task, flags.jsonl, options);
         return;
       }
-      const plan = await compile(task, sampleFromFlags(flags.input, task), options);
+      const sample = sampleFromFlags(flags.input, task);
+      const plan = await compile(task, sample, options);
       process.stdout.write((flags.json ? JSON.stringify(plan.toJSON()) : plan.explain()) + "\n");
+      if (flags.render) {
+        await plan.render({ out: flags.render, sample });
+        process.stderr.write(`picture written to ${flags.render}\n`);
+      }
     });
 }
 
