@@ -115,7 +115,7 @@ export function badRowLines(result: StatsResult, shown = 10): string[] {
 function report(r: StatsResult, taskName: string): string {
   const s = r.summary;
   const out: string[] = [];
-  out.push(`${taskName} on ${s.source} · preset ${s.preset} · text ${s.exact ? "exact" : "estimated"} (${s.tokenizer})`);
+  out.push(`${taskName} on ${s.source} · preset ${s.preset} · text ${s.exact ? `exact (${s.tokenizer})` : `${s.tokenizer}: add --tokenizer for exact counts`}`);
   const filtered = s.filtered.below_min + s.filtered.above_max;
   out.push(
     `rows ${fmt(s.rows)} · planned ${fmt(s.planned)} · bad ${fmt(s.bad)}` +
@@ -129,7 +129,7 @@ function report(r: StatsResult, taskName: string): string {
   out.push(table(rows));
   if (s.longest.length > 0) {
     out.push("");
-    out.push(`longest: ${s.longest.map((l) => `row ${l.row} (${fmt(l.tokens)})`).join(", ")}`);
+    out.push(`longest: ${s.longest.slice(0, 5).map((l) => `row ${l.row} (${fmt(l.tokens)})`).join(", ")}`);
   }
   const bad = badRowLines(r);
   if (bad.length > 0) out.push("", ...bad);
