@@ -26,7 +26,7 @@ export interface StatsOptions {
   seed?: number;
   /** how many of the longest samples to report; default 10 */
   longest?: number;
-  /** samples compiled at once (header reads overlap); default 16 */
+  /** samples compiled at once (header reads overlap in the thread pool); default 64 */
   concurrency?: number;
   /** called after each row is read or planned, with the number done so far */
   onProgress?: (done: number) => void;
@@ -219,7 +219,7 @@ export async function datasetStats(task: Task, source: string, options: StatsOpt
   compileOptions.tokenizer = counter;
   const toSample = sampleBuilder(task, options.columns, format === "folder");
   const filtering = options.minTokens !== undefined || options.maxTokens !== undefined;
-  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const concurrency = Math.max(1, options.concurrency ?? 64);
   let done = 0;
   const progress = () => options.onProgress?.(++done);
 
