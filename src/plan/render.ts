@@ -60,6 +60,8 @@ const C = {
   placeholder: [58, 62, 72] as const,
 };
 const PAD = 16;
+// longer clips are drawn without waveform and mel (their pcm would not fit comfortably in memory)
+const MAX_DRAWN_SECONDS = 1200;
 const fmt = (n: number): string => n.toLocaleString("en-US");
 const secs = (t: number): string => `${Number(t.toFixed(2))} s`;
 const step = (plan: SlotPlanJSON, op: string): PlanStep | undefined => plan.steps.find((s) => s.op === op);
@@ -246,7 +248,8 @@ async function imagePanel(key: string, slot: SlotPlanJSON, input: MediaInput | u
   const exif = orient && orient.params.applied !== false ? ` (EXIF ${String(orient.params.exif)} applied)` : "";
   const from = original ? `${original.width}×${original.height}${exif} → ` : "";
   const legend1 = `${key} · IMAGE · ${fmt(slot.tokens)} tokens`;
-  const legend2 = `${from}${resized.width}×${resized.height}${resample ? ` (${resample})` : ""} · ${grid.describe}${scale < 1 ? ` · shown at ${Math.round(scale * 100)}%` : ""}`;
+  const drawn = resample && resample !== "sharp" ? ` (${resample}; drawn with sharp cubic)` : resample ? ` (${resample})` : "";
+  const legend2 = `${from}${resized.width}×${resized.height}${drawn} · ${grid.describe}${scale < 1 ? ` · shown at ${Math.round(scale * 100)}%` : ""}`;
   const x0 = PAD;
   const y0 = 56;
   const panelW = Math.max(width, dw + 2 * PAD);
@@ -262,8 +265,8 @@ async function imagePanel(key: string, slot: SlotPlanJSON, input: MediaInput | u
   s.rasters.push({ x: x0, y: y0, width: dw, height: dh, data: pixels });
   const regions: RenderRegion[] = [{ slot: key, kind: "image", x: x0, y: y0, width: dw, height: dh, scale }];
   if (grid.fine > 0 && grid.fine * scale >= 3) {
-    for (let v = grid.fine; v < resized.width; v += grid.fine) if (v % grid.boldX !== 0) s.marks.push(rect(x0 + Math.round(v * scale), y0, 1, dh, { fill: C.patch, opacity: 0.25 }));
-    for (let v = grid.fine; v < resized.height; v += grid.fine) if (v % grid.boldY !== 0) s.marks.push(rect(x0, y0 + Math.round(v * scale), dw, 1, { fill: C.patch, opacity: 0.25 }));
+    for (let v = grid.fine; v < resized.width; v += grid.fine) if (v % grid.boldX !== 0) s.marks.push(rect(x0 + Math.round(v * scale), y0, 1, dh, { fill: C.patch, opacity: 0.35 }));
+    for (let v = grid.fine; v < resized.height; v += grid.fine) if (v % grid.boldY !== 0) s.marks.push(rect(x0, y0 + Math.round(v * scale), dw, 1, { fill: C.patch, opacity: 0.35 }));
   }
   if (grid.boldX > 0 && grid.boldX * scale >= 2) {
     const w = grid.boldX * scale >= 48 ? 2 : 1;
@@ -475,7 +478,8 @@ async function timelinePanel(key: string, slot: SlotPlanJSON, input: MediaInput 
     y += laneH + 6;
   }
   // waveform and mel of the samples the model hears
-  const pcm = input === undefined ? undefined : await monoPcm(input, a.rate, key, { start: a.start, end: a.end });
+  const drawable = input !== undefined && audioSeconds <= MAX_DRAWN_SECONDS;
+  const pcm = drawable ? await monoPcm(input, a.rate, key, { start: a.start, end: a.end }) : undefined;
   const waveH = 72;
   lane(y, waveH, "waveform", C.wave);
   const waveW = Math.max(1, Math.round((audioSeconds / D) * TW));
@@ -498,7 +502,10 @@ async function timelinePanel(key: string, slot: SlotPlanJSON, input: MediaInput 
       d.push(`M${LM + c + 0.5} ${(mid - hi * h - 0.5).toFixed(1)}V${(mid - lo * h + 0.5).toFixed(1)}`);
     }
     marks.push(`<path d="${d.join("")}" stroke="${C.wave}" stroke-width="1" fill="none"/>`);
-  } else marks.push(text(LM + 8, y + waveH / 2 + 4, "metadata only: no samples", { size: 12, fill: C.dim }));
+  } else {
+    const why = input === undefined ? "metadata only: no samples" : `longer than ${MAX_DRAWN_SECONDS / 60} minutes: samples not drawn`;
+    marks.push(text(LM + 8, y + waveH / 2 + 4, why, { size: 12, fill: C.dim }));
+  }
   y += waveH + 6;
   const melH = a.nMels > 80 ? 128 : 96;
   lane(y, melH, `log-mel ${a.nMels}`, C.merge);
