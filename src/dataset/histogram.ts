@@ -81,7 +81,8 @@ export function histogramSvg(values: ArrayLike<number>, options: HistogramOption
   const xMax = edges[edges.length - 1];
   const peak = Math.max(1, ...counts);
   const yStep = niceStep(peak / 5, true);
-  const yMax = Math.ceil(peak / yStep) * yStep;
+  // a little headroom so the tallest bar never touches the top
+  const yMax = Math.ceil((peak * 1.05) / yStep) * yStep;
   const xStep = niceStep(xMax / 8, true);
   const x = (v: number) => m.left + (v / xMax) * pw;
   const y = (c: number) => m.top + ph - (c / yMax) * ph;
@@ -120,7 +121,11 @@ export function histogramSvg(values: ArrayLike<number>, options: HistogramOption
     const xx = x(mk.value).toFixed(1);
     const colour = MARKER_COLOURS[i % MARKER_COLOURS.length];
     out.push(`<line x1="${xx}" y1="${m.top}" x2="${xx}" y2="${m.top + ph}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="5 4"/>`);
-    out.push(`<text x="${(+xx + 4).toFixed(1)}" y="${m.top + 12 + 14 * i}" ${font} font-size="12" fill="${colour}">${escapeXml(`${mk.label} ${compact(mk.value)}`)}</text>`);
+    const right = +xx > m.left + pw * 0.8;
+    const tx = (right ? +xx - 4 : +xx + 4).toFixed(1);
+    out.push(
+      `<text x="${tx}" y="${m.top + 12 + 14 * i}" ${font} font-size="12" fill="${colour}" text-anchor="${right ? "end" : "start"}" stroke="#ffffff" stroke-width="3" paint-order="stroke">${escapeXml(`${mk.label} ${compact(mk.value)}`)}</text>`,
+    );
   });
   if (values.length === 0) out.push(`<text x="${m.left + pw / 2}" y="${m.top + ph / 2}" ${font} font-size="14" fill="#888" text-anchor="middle">no samples</text>`);
   out.push("</svg>");
