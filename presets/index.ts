@@ -4,6 +4,6 @@ import { taskPresets } from "./tasks.js";
 
 export { modelPresets, type ModelPresetName } from "./models.js";
 export { presetFromConfig, type ModelConfigFiles } from "./from-config.js";
-export { taskPresets, type TaskPreset, type TaskPresetName } from "./tasks.js";
+export { taskPresets, type TaskGroup, type TaskPreset, type TaskPresetName } from "./tasks.js";
 
 export const presets = { tasks: taskPresets, models: modelPresets } as const;

@@ -101,12 +101,12 @@ export const modelPresets = {
   },
   "qwen2-audio": {
     name: "qwen2-audio",
-    description: "Qwen2-Audio: 128-bin Whisper log-mel in a 30 s window (longer audio is truncated), 25 audio tokens per second",
+    description: "Qwen2-Audio: 128-bin Whisper log-mel in a 30 s window (longer audio is truncated to it), 25 audio tokens per second",
     family: "qwen2_audio",
     text: { wrap: "none", charsPerToken: 4 },
     audio: {
       sampleRate: 16000, features: "whisper-log-mel", nMels: 128, chunkSeconds: 30, tokens: "qwen-audio",
-      wrap: ["<|audio_bos|>", "<|audio_eos|>"], pad: "<|AUDIO|>", maxSeconds: 30,
+      wrap: ["<|audio_bos|>", "<|audio_eos|>"], pad: "<|AUDIO|>", maxSeconds: 600,
     },
     box: { convention: "qwen2-vl-rel1000", wrap: [] },
     positions: "1d",

@@ -87,4 +87,12 @@ describe("task presets", () => {
     expect(plan.slots.clip.steps.some((s) => s.op === "audio-track")).toBe(true);
     await expect(compile(task, { clip: "meta:frames=240,fps=24,width=854,height=480", question: "q" }, { preset: "qwen2-vl", metadataOnly: true })).rejects.toThrow(/audio=true needs a preset/);
   });
+
+  it("truncate Qwen2-Audio at its 30 s window: 750 tokens for any longer clip", async () => {
+    const task = defineTask(taskPresets.audio_caption);
+    const at = async (seconds: number) => (await compile(task, { audio: `meta:seconds=${seconds}` }, { preset: "qwen2-audio", metadataOnly: true })).slots.audio.tokens;
+    expect(await at(1)).toBe(25);
+    expect(await at(30)).toBe(750);
+    expect(await at(45)).toBe(750);
+  });
 });
