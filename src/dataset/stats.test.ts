@@ -1,10 +1,12 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../plan/compile.js";
 import { defineTask } from "../task/define-task.js";
 import { smartResize } from "../modalities/image/smart-resize.js";
+import { ffmpegBinaries } from "../media/ffmpeg.js";
 import { datasetStats, distribution, Reservoir } from "./stats.js";
 
 const DIR = resolve("tests/tmp/dataset-stats");
@@ -101,6 +103,33 @@ describe("datasetStats", () => {
     expect(summary.bad).toBe(0);
     const r = smartResize({ height: 480, width: 640, factor: 28, minPixels: 3136, maxPixels: 12845056 });
     expect(summary.slots.img.total).toBe((r.height / 28) * (r.width / 28));
+  });
+});
+
+describe("datasetStats on video and audio files", () => {
+  it("probes durations and frame counts (nothing decoded) and counts as compile does", async () => {
+    const ff = ffmpegBinaries().ffmpeg;
+    const clip = join(DIR, "clip.mp4");
+    const tone = join(DIR, "tone.wav");
+    if (!existsSync(clip)) {
+      execFileSync(ff, ["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10:duration=3", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000:duration=3", "-pix_fmt", "yuv420p", "-shortest", clip]);
+    }
+    if (!existsSync(tone)) execFileSync(ff, ["-y", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000:duration=7", "-ac", "1", tone]);
+    const av = defineTask("[VIDEO:clip,audio=true] [AUDIO:note] [TEXT:question] -> [TEXT:answer]");
+    const rows = [
+      { clip: "clip.mp4", note: "tone.wav", question: "what plays?", answer: "a tone" },
+      { clip: "meta:frames=300,fps=30,width=640,height=360", note: "meta:seconds=4", question: "and here?", answer: "nothing" },
+    ];
+    writeFileSync(join(DIR, "av.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const { summary, lengths } = await datasetStats(av, join(DIR, "av.jsonl"), { preset: "qwen2.5-omni" });
+    expect(summary.bad).toBe(0);
+    for (let i = 0; i < rows.length; i++) {
+      const plan = await compile(av, rows[i], { preset: "qwen2.5-omni", metadataOnly: true, baseDir: DIR });
+      expect(lengths[i]).toBe(plan.totalTokens);
+    }
+    // 7 s of 16 kHz audio: 700 mel frames, 175 tokens (qwen-reference §5.2)
+    expect(summary.slots.note.max).toBe(175);
+    expect(summary.slots.clip.min).toBeGreaterThan(0);
   });
 });
 

@@ -4,6 +4,7 @@ import { Command } from "commander";
 import sharp from "sharp";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { taskPresets } from "../../../presets/tasks.js";
+import { ensureTinyModels } from "../../runtime/tiny-models/index.js";
 import type { PackSummary } from "./pack.js";
 import { registerPack } from "./pack.js";
 import { presetsListing, registerPresets } from "./presets.js";
@@ -74,6 +75,15 @@ describe("omnispec stats", () => {
     writeFileSync(join(model, "preprocessor_config.json"), JSON.stringify({ min_pixels: 3136, max_pixels: 28 * 28 * 64 }));
     const s = JSON.parse(await cli(["stats", "caption", DATA, "--preset", model, "--json"])) as StatsSummary;
     expect(s.slots.img.max).toBeLessThanOrEqual(64);
+  });
+
+  it("counts text exactly with the tokenizer of a checkpoint folder given as --preset", async () => {
+    const folder = ensureTinyModels("tests/tmp/presets-models", { kinds: ["qwen2-vl"] }).paths["qwen2-vl"]!;
+    const s = JSON.parse(await cli(["stats", "caption", DATA, "--preset", folder, "--json"])) as StatsSummary;
+    expect(s.exact).toBe(true);
+    expect(s.tokenizer).toContain("tokenizer.json");
+    const estimated = JSON.parse(await cli(["stats", "caption", DATA, "--preset", "qwen2-vl", "--json"])) as StatsSummary;
+    expect(estimated.exact).toBe(false);
   });
 
   it("refuses a malformed number with the flag's name", async () => {
