@@ -106,6 +106,17 @@ describe("datasetStats", () => {
   });
 });
 
+describe("datasetStats on CSV", () => {
+  it("reads boxes written as JSON text and reports a malformed one by row", async () => {
+    const grounding = defineTask("[IMAGE:img] where is the [TEXT:what] ? -> [BOX:box]");
+    writeFileSync(join(DIR, "boxes.csv"), 'img,what,box\nsize:1000x500,cat,"[10,20,300,400]"\nsize:1000x500,dog,"[1,2,3"\nsize:1000x500,cow,"10,20,30,40"\n');
+    const { summary } = await datasetStats(grounding, join(DIR, "boxes.csv"), { preset: "qwen2-vl" });
+    expect(summary.samples).toBe(2);
+    expect(summary.bad_rows.map((b) => [b.row, b.code, b.slot])).toEqual([[2, "dataset/row", "box"]]);
+    expect(summary.slots.box.min).toBeGreaterThan(0);
+  });
+});
+
 describe("datasetStats on video and audio files", () => {
   it("probes durations and frame counts (nothing decoded) and counts as compile does", async () => {
     const ff = ffmpegBinaries().ffmpeg;

@@ -347,13 +347,22 @@ function sampleBuilder(task: Task, columns: Record<string, string> | undefined, 
     let column = columns?.[s.name] ?? s.name;
     // imagefolder layout: the single media slot reads file_name unless told otherwise
     if (folder && !columns?.[s.name] && media.length === 1 && s === media[0]) column = "file_name";
-    return { name: s.name, column, media: MEDIA.has(s.modality), list: s.list };
+    // CSV cells hold boxes, lists and groups as JSON text, as the typed loaders read them
+    const json = s.modality === "BOX" || s.list || s.fields !== undefined;
+    return { name: s.name, column, media: MEDIA.has(s.modality), list: s.list, json };
   });
   return (values) => {
     const sample: Record<string, unknown> = {};
     for (const m of mapping) {
-      const v = values[m.column];
+      let v = values[m.column];
       if (v === undefined || v === null || v === "") continue;
+      if (m.json && typeof v === "string" && /^\s*[[{]/.test(v)) {
+        try {
+          v = JSON.parse(v) as unknown;
+        } catch {
+          throw new OmnispecError("dataset/row", `column "${m.column}" is not valid JSON`, { slot: m.name, value: v, hint: "write boxes as [x0, y0, x1, y1]" });
+        }
+      }
       sample[m.name] = m.media ? (m.list && Array.isArray(v) ? v.map(mediaValue) : mediaValue(v)) : v;
     }
     return sample;
