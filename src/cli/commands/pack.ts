@@ -41,6 +41,15 @@ async function writeIndex(file: string, chunks: readonly PackedChunk[]): Promise
 const pct = (x: number | undefined) => (x === undefined ? "-" : `${(100 * x).toFixed(2)}%`);
 const fmt = (n: number | undefined) => (n === undefined ? "-" : n.toLocaleString("en-US"));
 
+/**
+ * Registers `omnispec pack <task> <dataset> --chunk N` on a commander program.
+ *
+ * @example
+ * import { Command } from "commander";
+ * const program = new Command();
+ * registerPack(program);
+ * await program.parseAsync(["node", "omnispec", "pack", "caption", "captions.jsonl", "--chunk", "8192", "--out", "pack.jsonl"]);
+ */
 export function registerPack(program: Command): void {
   const cmd = program
     .command("pack")

@@ -7,7 +7,12 @@ const ORIGINS = [
   ["modern", "modern tasks"],
 ] as const;
 
-/** The grouped listing `omnispec presets` prints: by origin, then by group; each task with its metric and model. */
+/**
+ * The grouped listing `omnispec presets` prints: by origin, then by group; each task with its metric and model.
+ *
+ * @example
+ * console.log(presetsListing()); // "task presets ...\n\nOFASys example tasks (23)\n  text\n    glue ..."
+ */
 export function presetsListing(): string {
   const tasks: readonly TaskPreset[] = Object.values(taskPresets);
   const nameW = Math.max(...tasks.map((t) => t.name.length));
@@ -33,6 +38,15 @@ export function presetsListing(): string {
   return out.join("\n");
 }
 
+/**
+ * Registers `omnispec presets [--json]` on a commander program.
+ *
+ * @example
+ * import { Command } from "commander";
+ * const program = new Command();
+ * registerPresets(program);
+ * await program.parseAsync(["node", "omnispec", "presets", "--json"]);
+ */
 export function registerPresets(program: Command): void {
   program
     .command("presets")

@@ -23,7 +23,13 @@ export interface DatasetFlags {
   json?: boolean;
 }
 
-/** Adds the shared dataset flags to a command. */
+/**
+ * Adds the flags `stats` and `pack` share (preset, tokenizer, columns, length filters, subset, JSON) to a command.
+ *
+ * @example
+ * import { Command } from "commander";
+ * datasetOptions(new Command("stats").argument("<task>").argument("<dataset>"));
+ */
 export function datasetOptions(cmd: Command): Command {
   return cmd
     .option("-p, --preset <name|folder>", `model preset (${Object.keys(modelPresets).join(", ")}) or a checkpoint folder; default: the task preset's model, else qwen2-vl`)
@@ -45,7 +51,14 @@ function integer(flag: string, raw: string | undefined, min: number): number | u
   return n;
 }
 
-/** Resolves the task, the preset (a name or a checkpoint folder) and the stats options from the shared flags. */
+/**
+ * Resolves the task, the preset (a name or a checkpoint folder, whose tokenizer is used too) and the stats options
+ * from the shared flags.
+ *
+ * @example
+ * const { task, options } = statsSetup("caption", { column: [], preset: "qwen2-vl", maxTokens: "4096" });
+ * options.maxTokens; // 4096
+ */
 export function statsSetup(taskArg: string, flags: DatasetFlags): { task: Task; options: StatsOptions } {
   const task = taskFromArg(taskArg);
   const fromTask = (taskPresets as Record<string, { model: string }>)[taskArg]?.model;
@@ -76,7 +89,13 @@ export function statsSetup(taskArg: string, flags: DatasetFlags): { task: Task; 
   };
 }
 
-/** Runs `datasetStats` with a progress bar on stderr (drawn only on a terminal). */
+/**
+ * Runs `datasetStats` with a progress bar on stderr (drawn only on a terminal).
+ *
+ * @example
+ * const { task, options } = statsSetup("caption", { column: [] });
+ * const { summary } = await statsWithProgress(task, "captions.jsonl", options, "stats");
+ */
 export async function statsWithProgress(task: Task, dataset: string, options: StatsOptions, label: string): Promise<StatsResult> {
   const bar = progress(label);
   let last = 0;
@@ -102,7 +121,12 @@ function distRow(name: string, d: Distribution): string[] {
   return [name, d.count > 0 ? d.mean.toFixed(1) : "-", fmt(d.p50), fmt(d.p90), fmt(d.p99), fmt(d.max), fmt(d.total)];
 }
 
-/** The bad-row lines a person reads: the first few, then how many more. */
+/**
+ * The bad-row lines a person reads: the first few, then how many more.
+ *
+ * @example
+ * badRowLines(await statsWithProgress(task, "data.jsonl", options, "stats")); // ["bad rows (2, skipped):", "  row 6: ...", ...]
+ */
 export function badRowLines(result: StatsResult, shown = 10): string[] {
   const { bad, bad_rows } = result.summary;
   if (bad === 0) return [];
@@ -136,6 +160,15 @@ function report(r: StatsResult, taskName: string): string {
   return out.join("\n");
 }
 
+/**
+ * Registers `omnispec stats <task> <dataset>` on a commander program.
+ *
+ * @example
+ * import { Command } from "commander";
+ * const program = new Command();
+ * registerStats(program);
+ * await program.parseAsync(["node", "omnispec", "stats", "caption", "captions.jsonl", "--json"]);
+ */
 export function registerStats(program: Command): void {
   const cmd = program
     .command("stats")
