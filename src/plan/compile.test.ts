@@ -15,13 +15,13 @@ describe("compile: text and boxes", () => {
     const plan = await compile(task, { src: "one two three", tgt: "a b" }, { preset: "qwen2-vl", tokenizer: words });
     const json = plan.toJSON();
     expect(json.segments.map((s) => [s.kind, s.slot ?? null, s.side, s.tokens])).toEqual([
-      ["text", null, "source", 5],
+      ["text", null, "source", 7],
       ["text", "src", "source", 3],
-      ["text", null, "source", 2],
+      ["text", null, "source", 1],
       ["text", "tgt", "target", 2],
     ]);
-    expect(json.total_tokens).toBe(12);
-    expect(json.source_tokens).toBe(10);
+    expect(json.total_tokens).toBe(13);
+    expect(json.source_tokens).toBe(11);
     expect(json.exact).toBe(true);
     expect(planJsonSchema.safeParse(json).success).toBe(true);
   });

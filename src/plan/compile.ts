@@ -187,7 +187,8 @@ function validate(slot: TaskSlot, value: unknown, io: "input" | "output"): void 
 
 function checkKeys(task: Task, sample: Record<string, unknown>): void {
   const known = new Set([...task.inputs, ...task.outputs].map((s) => s.name));
-  for (const s of task.outputs) if (sample[s.name] !== undefined) validate(s, sample[s.name], "output");
+  // a target value in a sample is data (a reference or training label): it may take any form an input may
+  for (const s of task.outputs) if (sample[s.name] !== undefined) validate(s, sample[s.name], "input");
   for (const s of task.inputs) {
     if (sample[s.name] !== undefined) validate(s, sample[s.name], "input");
     if (sample[s.name] === undefined && !s.optional && !s.alternative) {

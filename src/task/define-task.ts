@@ -36,12 +36,12 @@ export interface Task<I extends string = string> {
   readonly inputs: readonly TaskSlot[];
   /** keys the model produces */
   readonly outputs: readonly TaskSlot[];
-  readonly inputSchema: z.ZodType<TaskInput<Task<I>>>;
-  readonly outputSchema: z.ZodType<TaskOutput<Task<I>>>;
+  /** zod schema of a sample's inputs (parse results are `TaskInput<typeof task>`) */
+  readonly inputSchema: z.ZodType;
+  /** zod schema of the outputs (`TaskOutput<typeof task>`) */
+  readonly outputSchema: z.ZodType;
   /** JSON Schema (draft 2020-12) of the inputs and outputs */
   jsonSchema(): { input: Record<string, unknown>; output: Record<string, unknown> };
-  /** phantom: the inferred types */
-  readonly __types?: Infer<I>;
 }
 
 /** The inferred input type of a task: `TaskInput<typeof task>`. */
@@ -70,8 +70,8 @@ export function defineTask<const I extends string>(instruction: I | TaskSpec<I>,
     parsed,
     inputs,
     outputs,
-    inputSchema: inputSchema as unknown as z.ZodType<TaskInput<Task<I>>>,
-    outputSchema: outputSchema as unknown as z.ZodType<TaskOutput<Task<I>>>,
+    inputSchema,
+    outputSchema,
     jsonSchema: () => ({
       input: z.toJSONSchema(inputSchema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>,
       output: z.toJSONSchema(outputSchema, { unrepresentable: "any", io: "output" }) as Record<string, unknown>,

@@ -1,0 +1,29 @@
+// omnispec/modalities: the modality registry and each modality's pure helpers.
+import { audioModality } from "./audio/schema.js";
+import { boxModality } from "./box/schema.js";
+import { categoryModality } from "./category/schema.js";
+import { imageModality } from "./image/schema.js";
+import { motionModality } from "./motion/schema.js";
+import { phoneModality } from "./phone/schema.js";
+import { registerModality } from "./registry.js";
+import { structModality } from "./struct/schema.js";
+import { textModality } from "./text/schema.js";
+import { videoModality } from "./video/schema.js";
+
+for (const m of [textModality, imageModality, audioModality, videoModality, boxModality, structModality, categoryModality, motionModality, phoneModality]) {
+  registerModality(m);
+}
+
+export { defineModality, registerModality, getModality, hasModality, modalityNames, commonAttrs, legacyAttrs, type ModalityDefinition } from "./registry.js";
+export { imageInput, videoInput, audioInput, type ImageInput, type VideoInput, type AudioInput } from "./media-value.js";
+export { smartResize, assertNotDegenerate, defaultPixelBounds, VISION_CONSTANTS, SMART_RESIZE_VARIANTS, type SmartResizeOptions, type SmartResizeResult, type SmartResizeVariant, type VisionFamily } from "./image/smart-resize.js";
+export { imageGrid, imageTokensFromSize } from "./image/tokens.js";
+export { tileGrid, fixedResize } from "./image/tiles.js";
+export { imageHeader, type ImageHeader } from "./image/plan.js";
+export { sampleFrames, qwen3VlTimestampText, type SampleFramesOptions, type SampledFrames } from "./video/sample-frames.js";
+export { planVideoFrames, videoGrid, secondPerGridT, type VideoFramePlan } from "./video/resize.js";
+export { videoHeader, type VideoHeader } from "./video/plan.js";
+export { audioHeader, audioTokensFor, type AudioHeader } from "./audio/plan.js";
+export { parseBox, boxToModel, boxFromModel, boxText, type Box } from "./box/convention.js";
+export { serialiseTable } from "./struct/plan.js";
+export { estimateCounter, loadTokenizer, type TextCounter } from "./text/tokenizer.js";
