@@ -116,8 +116,10 @@ type ParseSlot<Pre extends string, Rest extends string, P extends Count, Acc ext
     : [Acc, P];
 
 type ParseChoice<Bodies extends string[], P extends Count, Acc extends SlotT[]> = Bodies extends [infer B extends string, ...infer Rest extends string[]]
-  ? ParseChoice<Rest, [...P, 0], [...Acc, MakeSlot<B, P> & { optional: true }]>
+  ? ParseChoice<Rest, [...P, 0], [...Acc, AsOptional<MakeSlot<B, P>>]>
   : [Acc, P];
+
+type AsOptional<S extends SlotT> = { name: S["name"]; modality: S["modality"]; attrs: S["attrs"]; optional: true; list: S["list"] };
 
 type GroupName<After extends string> = After extends `${NameSep}${infer R}` ? (ReadName<R> extends "" ? undefined : ReadName<R>) : undefined;
 type GroupRest<After extends string> = GroupName<After> extends string
