@@ -67,7 +67,7 @@ export function complexFft(size: number): ComplexFft {
   const fft: ComplexFft = {
     size,
     run(re, im) {
-      let xr = re, xi = im, yr = bre, yi = bim;
+      let xr: Float64Array = re, xi: Float64Array = im, yr: Float64Array = bre, yi: Float64Array = bim;
       for (const st of stages) {
         stage(st, xr, xi, yr, yi);
         [xr, yr] = [yr, xr];
