@@ -8,7 +8,7 @@ import type { SlotNode } from "../../instruction/ast.js";
 import { wrapped, type PlanContext, type SlotPlanner } from "../../plan/planners.js";
 import type { AudioConfig } from "../../plan/preset.js";
 import type { PlanStep, SlotPlanJSON, ValueSource } from "../../plan/types.js";
-import { omniAudioTokens } from "../../positions/index.js";
+import { audioTokens } from "./tokens.js";
 
 export interface AudioHeader {
   /** seconds of audio (after start/end trimming is applied by the planner) */
@@ -105,7 +105,7 @@ function resampled(h: AudioHeader, rate: number): { samples: number; exact: bool
 
 /**
  * Feature frames and tokens of `samples` at the preset's rate: Whisper-style log-mel frames with the attention-mask
- * count `ceil(min(N, window) / hop)`, then the encoder's conv/pool arithmetic.
+ * count `ceil(min(N, window) / hop)`, then the encoder's conv/pool arithmetic (see `audioTokens`).
  *
  * @example
  * import { audioTokensFor } from "omnispec/modalities";
@@ -115,21 +115,8 @@ export function audioTokensFor(
   samples: number,
   cfg: Pick<AudioConfig, "features" | "tokens" | "chunkSeconds" | "sampleRate">,
 ): { featureFrames: number; paddedFrames: number; tokens: number; truncated: boolean } {
-  const hop = cfg.sampleRate / 100;
-  if (cfg.features === "kaldi-fbank") {
-    // 25 ms windows every 10 ms, snip_edges: frames = 1 + (N - 400) // 160; two 3x3 stride-2 convs without padding
-    const win = Math.round(cfg.sampleRate * 0.025);
-    const frames = samples < win ? 0 : 1 + Math.floor((samples - win) / hop);
-    const after1 = frames < 3 ? 0 : Math.floor((frames - 3) / 2) + 1;
-    const tokens = after1 < 3 ? 0 : Math.floor((after1 - 3) / 2) + 1;
-    return { featureFrames: frames, paddedFrames: frames, tokens, truncated: false };
-  }
-  const window = cfg.chunkSeconds * cfg.sampleRate;
-  const kept = window > 0 ? Math.min(samples, window) : samples;
-  const featureFrames = Math.ceil(kept / hop);
-  const paddedFrames = window > 0 ? window / hop : Math.floor(samples / hop);
-  const tokens = cfg.tokens === "whisper-encoder" ? paddedFrames / 2 : omniAudioTokens(featureFrames);
-  return { featureFrames, paddedFrames, tokens, truncated: window > 0 && samples > window };
+  const t = audioTokens({ samples, preset: cfg });
+  return { featureFrames: t.maskLength, paddedFrames: t.paddedFrames, tokens: t.tokens, truncated: t.truncated };
 }
 
 function configFor(slot: SlotNode, ctx: PlanContext): AudioConfig {
@@ -156,12 +143,11 @@ export const audioPlanner: SlotPlanner = {
       r = { samples: Math.max(0, Math.round((end - start) * cfg.sampleRate)), exact: r.exact };
       steps.push({ op: "trim", params: { start, end } });
     }
-    if (r.samples > maxSeconds * cfg.sampleRate) {
-      throw new OmnispecError("media/too-large", `audio lasts ${(r.samples / cfg.sampleRate).toFixed(1)} s, over max_seconds ${maxSeconds}`, {
-        slot: slot.name,
-        file: h.source.file,
-        hint: "trim it with start=/end=, or raise max_seconds",
-      });
+    // max_seconds truncates, as decodeAudio does (the feature window truncates again, as the reference does)
+    const cap = Math.round(maxSeconds * cfg.sampleRate);
+    if (r.samples > cap) {
+      steps.push({ op: "truncate", params: { max_seconds: maxSeconds, samples: r.samples, to: cap }, note: "decoding stops at max_seconds" });
+      r = { samples: cap, exact: r.exact };
     }
     if ((h.channels ?? 1) > 1) steps.push({ op: "downmix", params: { from: h.channels, to: 1, method: "mean of channels" } });
     if (h.sampleRate !== undefined && h.sampleRate !== cfg.sampleRate) steps.push({ op: "resample", params: { from: h.sampleRate, to: cfg.sampleRate } });
