@@ -217,16 +217,18 @@ export async function logMel(samples: Float32Array, opts: LogMelOptions = {}): P
     else im.fill(0);
     fft.run(re, im);
     // the reference rounds the spectrum to complex64 before taking the power
-    for (let k = 0; k < bins; k++) {
-      const j = (nFft - k) % nFft;
-      const ar = Math.fround((re[k] + re[j]) / 2), ai = Math.fround((im[k] - im[j]) / 2);
+    power[0] = Math.fround(re[0]) ** 2;
+    for (let k = 1; k < bins; k++) {
+      const j = nFft - k;
+      const ar = Math.fround((re[k] + re[j]) * 0.5), ai = Math.fround((im[k] - im[j]) * 0.5);
       power[k] = ar * ar + ai * ai;
     }
     emit(t);
     if (!pair) break;
-    for (let k = 0; k < bins; k++) {
-      const j = (nFft - k) % nFft;
-      const br = Math.fround((im[k] + im[j]) / 2), bi = Math.fround((re[j] - re[k]) / 2);
+    power[0] = Math.fround(im[0]) ** 2;
+    for (let k = 1; k < bins; k++) {
+      const j = nFft - k;
+      const br = Math.fround((im[k] + im[j]) * 0.5), bi = Math.fround((re[j] - re[k]) * 0.5);
       power[k] = br * br + bi * bi;
     }
     emit(t + 1);
