@@ -19,8 +19,10 @@ function writeJsonl(file: string, n: number): void {
 
 /** plans the file in this process; returns samples/s */
 export async function planFile(file: string): Promise<{ rate: number; seconds: number; maxRssMb: number }> {
-  const { defineTask } = await import("../src/task/define-task.js");
-  const { planJsonl } = await import("../src/plan/jsonl.js");
+  // the built package when present (what users run; npm run bench builds first)
+  const dist = new URL("../dist/src/", import.meta.url).href;
+  const { defineTask } = (await import(`${dist}task/define-task.js`).catch(() => import("../src/task/define-task.js"))) as typeof import("../src/task/define-task.js");
+  const { planJsonl } = (await import(`${dist}plan/jsonl.js`).catch(() => import("../src/plan/jsonl.js"))) as typeof import("../src/plan/jsonl.js");
   const task = defineTask("[IMAGE:image] [TEXT:question] -> [TEXT:answer]");
   const sink = new Writable({ write: (_c, _e, cb) => cb() });
   const t0 = performance.now();

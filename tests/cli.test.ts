@@ -63,7 +63,7 @@ describe("omnispec CLI", () => {
     expect(lines.map((l) => (l.error === undefined ? "ok" : `${String(l.line)}:${String(l.error)}`))).toEqual([
       "ok",
       "2:dataset/row",
-      "3:input/invalid",
+      "3:media/degenerate",
       "4:input/missing",
       "ok",
     ]);

@@ -4,9 +4,14 @@ import { OmnispecError, type OmnispecErrorCode } from "../errors.js";
 import { getModality, hasModality, legacyAttrs, modalityNames } from "../modalities/index.js";
 import { suggest } from "../util/suggest.js";
 import type { AttrValue, ChoiceNode, ParsedInstruction, ParseWarning, RepeatNode, Segment, Side, SlotNode, TextNode } from "./ast.js";
-import { MAX_INSTRUCTION_LENGTH, NAME_CHAR, TOKENS } from "./tokens.js";
+import { MAX_INSTRUCTION_LENGTH, TOKENS } from "./tokens.js";
 
-const isName = (c: string | undefined): boolean => c !== undefined && NAME_CHAR.test(c);
+// NAME_CHAR as char codes: [A-Za-z0-9_]
+const isName = (c: string | undefined): boolean => {
+  if (c === undefined || c.length !== 1) return false;
+  const k = c.charCodeAt(0);
+  return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95;
+};
 
 interface State {
   text: string;
@@ -66,7 +71,9 @@ function parseUncached(text: string): ParsedInstruction {
  * For each "(": the ")" of a group it opens, or -1. A group's ")" is followed by "*" and a "[" lies between.
  * one backward pass, so parsing stays linear.
  */
-function groupCloses(text: string, from: number, to: number): Int32Array {
+function groupCloses(text: string, from: number, to: number): Int32Array | undefined {
+  const first = text.indexOf(TOKENS.groupOpen, from);
+  if (first < 0 || first >= to) return undefined;
   const next = new Int32Array(to - from + 1).fill(-1);
   let close = -1;
   let bracket = -1;
@@ -104,7 +111,7 @@ function parseSide(st: State, from: number, to: number, side: Side): Segment[] {
       continue;
     }
     if (c === TOKENS.close) fail("parse/unexpected-bracket", `"${TOKENS.close}" closes no slot`, st, i, 1, `slots look like [TEXT:name]; remove the stray "${TOKENS.close}"`);
-    if (c === TOKENS.groupOpen) {
+    if (c === TOKENS.groupOpen && closes) {
       const close = closes[i - from];
       if (close > i) {
         flush(i);
@@ -219,7 +226,9 @@ function parseSlot(st: State, open: number, to: number, side: Side, inGroup?: { 
       while (k < body.length && body[k] !== TOKENS.attr) k++;
       value = body.slice(valueAt, k);
     }
-    if (key.length === 0 || ![...key].every(isName)) {
+    let ok = key.length > 0;
+    for (let q = 0; ok && q < key.length; q++) ok = isName(key[q]);
+    if (!ok) {
       fail("parse/bad-slot", `malformed attribute "${key}"`, st, at + keyStart, Math.max(1, key.length), "attributes are key or key=value, separated by commas, without spaces", key);
     }
     raw.push({ key, value, at: at + keyStart, valueAt: at + valueAt });
@@ -250,7 +259,18 @@ function parseSlot(st: State, open: number, to: number, side: Side, inGroup?: { 
 
 type FieldKind = "number" | "integer" | "boolean" | "array" | "string";
 
+const kinds = new WeakMap<z.ZodType, FieldKind>();
+
 function kindOf(schema: z.ZodType): FieldKind {
+  let k = kinds.get(schema);
+  if (k === undefined) {
+    k = computeKind(schema);
+    kinds.set(schema, k);
+  }
+  return k;
+}
+
+function computeKind(schema: z.ZodType): FieldKind {
   let s = schema as unknown as { _zod: { def: { type: string; innerType?: unknown; checks?: { _zod: { def: { check: string; format?: string } } }[] } } };
   while (s._zod.def.type === "optional" || s._zod.def.type === "default" || s._zod.def.type === "nullable") s = s._zod.def.innerType as typeof s;
   const t = s._zod.def.type;

@@ -45,8 +45,14 @@ export function resolvePreset(preset: string | ModelPreset | undefined): ModelPr
   });
 }
 
+const estimates = new Map<number, TextCounter>();
+
 function counterFor(opt: string | TextCounter | undefined, preset: ModelPreset): TextCounter {
-  if (opt === undefined) return estimateCounter(preset.text.charsPerToken);
+  if (opt === undefined) {
+    let c = estimates.get(preset.text.charsPerToken);
+    if (!c) estimates.set(preset.text.charsPerToken, (c = estimateCounter(preset.text.charsPerToken)));
+    return c;
+  }
   return typeof opt === "string" ? loadTokenizer(opt) : opt;
 }
 
@@ -82,7 +88,7 @@ export async function compile(task: Task, sample: Record<string, unknown>, optio
     text: counterFor(options.tokenizer, preset),
     planned: new Map(),
     metadataOnly: options.metadataOnly ?? false,
-    limits: { ...defaultLimits, ...options.limits },
+    limits: options.limits ? { ...defaultLimits, ...options.limits } : defaultLimits,
     warnings: [],
     baseDir: options.baseDir,
   };
@@ -185,8 +191,11 @@ function validate(slot: TaskSlot, value: unknown, io: "input" | "output"): void 
   }
 }
 
+const knownNames = new WeakMap<Task, Set<string>>();
+
 function checkKeys(task: Task, sample: Record<string, unknown>): void {
-  const known = new Set([...task.inputs, ...task.outputs].map((s) => s.name));
+  let known = knownNames.get(task);
+  if (!known) knownNames.set(task, (known = new Set([...task.inputs, ...task.outputs].map((s) => s.name))));
   // a target value in a sample is data (a reference or training label): it may take any form an input may
   for (const s of task.outputs) if (sample[s.name] !== undefined) validate(s, sample[s.name], "input");
   for (const s of task.inputs) {
@@ -247,9 +256,11 @@ function assemble(drafts: readonly Draft[], ctx: PlanContext): PlanSegment[] {
     }
     const occ = d.occurrence!;
     const plan = occ.plan!;
-    const drafted: SegmentDraft[] = planner?.segments
-      ? planner.segments({ ...occ.slot, name: occ.key }, plan, ctx)
-      : [{ kind: occ.slot.modality.toLowerCase(), slot: occ.key, tokens: plan.tokens }];
+    const slot = { ...occ.slot, name: occ.key };
+    const one = (p: typeof plan): SegmentDraft[] =>
+      planner?.segments ? planner.segments(slot, p, ctx) : [{ kind: occ.slot.modality.toLowerCase(), slot: occ.key, tokens: p.tokens }];
+    // a list slot contributes each item's spans in turn (each image its own vision block)
+    const drafted = plan.items ? plan.items.flatMap((item) => one(item).map((d) => ({ ...d, slot: d.slot === undefined ? undefined : occ.key }))) : one(plan);
     for (const s of drafted) out.push({ ...s, side: d.side });
   }
   close();

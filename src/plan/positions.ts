@@ -1,5 +1,5 @@
 // the positions step: rebuild the model's input ids from the plan's spans and run the preset's rope scheme on them.
-import { QWEN_TOKEN_IDS, ropeIndex, type GridThw } from "../positions/index.js";
+import { QWEN_TOKEN_IDS, ropeIndex, temporalIds, type GridThw } from "../positions/index.js";
 import type { ModelPreset } from "./preset.js";
 import type { PlanSegment, SlotPlanJSON } from "./types.js";
 
@@ -96,6 +96,85 @@ export function planPositionIds(
 
 /** The positions summary every plan carries: the scheme, the decode offset, and each source span's temporal range. */
 export function positionsSummary(
+  plan: { segments: readonly PlanSegment[]; slots: Readonly<Record<string, SlotPlanJSON>> },
+  preset: ModelPreset,
+): PositionsSummary {
+  return blockSummary(plan, preset) ?? fullSummary(plan, preset);
+}
+
+/**
+ * The summary without materialising 3 x L ids, for the schemes whose vision blocks are contiguous spans
+ * (1d, Qwen2-VL, Qwen2.5-VL, Qwen3-VL): text advances by one per token; a block starting at `st` spans
+ * st + t_index on the temporal row and st + 0..llm_h-1 / 0..llm_w-1 on the others (qwen-reference §4.1-4.3).
+ * a test checks it against ropeIndex on many plans.
+ */
+function blockSummary(
+  plan: { segments: readonly PlanSegment[]; slots: Readonly<Record<string, SlotPlanJSON>> },
+  preset: ModelPreset,
+): PositionsSummary | undefined {
+  const scheme = preset.positions;
+  if (scheme === "qwen2.5-omni") return undefined;
+  const merge = preset.image && preset.image.resize === "smart" ? preset.image.mergeSize : 2;
+  const grids = visionItems(plan);
+  let next = 0;
+  let length = 0;
+  let used = 0;
+  const ranges: ([number, number] | null)[] = [];
+  for (const s of plan.segments) {
+    if (s.side !== "source" || s.tokens === 0) {
+      ranges.push(null);
+      continue;
+    }
+    length += s.tokens;
+    const vision = scheme !== "1d" && (s.kind === "image" || s.kind === "video");
+    if (!vision) {
+      ranges.push([next, next + s.tokens - 1]);
+      next += s.tokens;
+      continue;
+    }
+    const item = grids[used++];
+    if (!item) return undefined;
+    const [t, h, w] = item.grid;
+    const gridT = scheme === "qwen3-vl" && s.kind === "video" ? 1 : t;
+    const lh = h / merge;
+    const lw = w / merge;
+    if (gridT * lh * lw !== s.tokens) return undefined;
+    let tFirst = 0;
+    let tLast = gridT - 1;
+    if ((scheme === "qwen2.5-vl" || scheme === "qwen2.5-vl-int") && s.kind === "video") {
+      const ids = temporalIds(gridT, item.spg, preset.tokensPerSecond ?? 2, scheme === "qwen2.5-vl-int");
+      tFirst = ids[0];
+      tLast = ids[gridT - 1];
+    } else if (s.kind === "image" || scheme === "qwen3-vl") {
+      tLast = 0;
+    }
+    ranges.push([next + tFirst, next + tLast]);
+    next += Math.max(tLast, lh - 1, lw - 1) + 1;
+  }
+  return { scheme, delta: next - length, length, ranges };
+}
+
+/** the grid of every vision span, in order: a Qwen3-VL video contributes one [1, h, w] block per temporal patch */
+function visionItems(plan: { segments: readonly PlanSegment[]; slots: Readonly<Record<string, SlotPlanJSON>> }): { grid: [number, number, number]; spg: number }[] {
+  const out: { grid: [number, number, number]; spg: number }[] = [];
+  const seen = new Map<string, number>();
+  for (const s of plan.segments) {
+    if (s.side !== "source" || (s.kind !== "image" && s.kind !== "video") || s.slot === undefined) continue;
+    const slot = plan.slots[s.slot];
+    if (!slot) continue;
+    const items = slot.items ?? [slot];
+    const k = seen.get(s.slot) ?? 0;
+    seen.set(s.slot, k + 1);
+    const timestamps = slot.timestamp_texts as string[] | undefined;
+    // qwen3-vl videos: every temporal patch of the one slot is its own span
+    const item = timestamps ? items[0] : items[k];
+    if (!item) continue;
+    out.push({ grid: item.grid_thw as [number, number, number], spg: (item.second_per_grid_t as number | undefined) ?? 1 });
+  }
+  return out;
+}
+
+function fullSummary(
   plan: { segments: readonly PlanSegment[]; slots: Readonly<Record<string, SlotPlanJSON>> },
   preset: ModelPreset,
 ): PositionsSummary {

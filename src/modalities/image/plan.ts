@@ -42,8 +42,9 @@ export async function imageHeader(
   const orient = opts.orient ?? true;
   if (typeof value === "string" && value.startsWith("size:")) {
     const m = SIZE.exec(value);
-    if (!m || Number(m[1]) <= 0 || Number(m[2]) <= 0) {
-      throw new OmnispecError("input/invalid", "an image size is written size:WIDTHxHEIGHT", { slot, value, hint: "e.g. size:1920x1080" });
+    if (!m) throw new OmnispecError("input/invalid", "an image size is written size:WIDTHxHEIGHT", { slot, value, hint: "e.g. size:1920x1080" });
+    if (Number(m[1]) <= 0 || Number(m[2]) <= 0) {
+      throw new OmnispecError("media/degenerate", "an image needs a positive width and height", { slot, value, hint: "e.g. size:1920x1080" });
     }
     const width = Number(m[1]);
     const height = Number(m[2]);
