@@ -11,11 +11,11 @@
 // - `max_seconds` truncates: decoding stops there (bounded work on untrusted media) and `truncated` is set. The
 //   feature extractors truncate to their window anyway (30 s / 300 s), so a bound at or above the window changes nothing.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OmnispecError } from "../../errors.js";
-import { ffmpegBinaries, probe, streamRaw, type MediaInfo } from "../../media/ffmpeg.js";
+import { ffmpegBinaries, probe, streamRaw } from "../../media/ffmpeg.js";
 
 export interface DecodeAudioOptions {
   /** output rate in Hz (16000 for Whisper, Qwen2-Audio, Qwen2.5-Omni, OFA) */
@@ -117,44 +117,23 @@ async function decodeFile(file: string, shown: string, opts: DecodeAudioOptions)
   }
   if (!(Number.isInteger(streamIndex) && streamIndex >= 0)) fail("input/invalid", `stream must be a non-negative integer, got ${streamIndex}`, streamIndex);
 
-  let info: MediaInfo;
-  try {
-    info = await probe(file, { timeoutMs: opts.timeoutMs });
-  } catch (e) {
-    if (e instanceof OmnispecError) throw new OmnispecError(e.code, e.message.split(" (")[0], { slot, file: shown, hint: e.hint, cause: e });
-    throw e;
-  }
-  const a = info.audio[streamIndex];
-  if (!a) {
-    throw new OmnispecError("media/no-stream", info.audio.length === 0 ? "the file has no audio stream" : `the file has ${info.audio.length} audio stream(s), not stream ${streamIndex}`, {
-      slot,
-      file: shown,
-      hint: info.audio.length === 0 ? "pass a file with sound, or plan it as a VIDEO or IMAGE slot" : `use stream 0..${info.audio.length - 1}`,
-    });
-  }
-  const channels = a.channels;
-  if (!(channels > 0)) throw new OmnispecError("media/unreadable", "ffprobe reports no channel count for the audio stream", { slot, file: shown });
-  const duration = a.duration || info.duration;
-  if (duration > 0 && start >= duration) fail("input/invalid", `start (${start} s) is past the end of the audio (${duration.toFixed(3)} s)`, start);
-
-  if (channels > SWR_MAX_CHANNELS) return decodeWide(file, shown, opts, { a, duration, rate, start, maxSeconds });
-  const steps: string[] = [`decode ${a.codec} ${a.sampleRate} Hz ${LAYOUT[channels] ?? `${channels} ch`}${duration ? `, ${duration.toFixed(3)} s` : ""}`];
+  if (!existsSync(file)) throw new OmnispecError("media/not-found", "audio file does not exist", { slot, file: shown, hint: "check the path (relative paths resolve from the working directory)" });
   const wanted = (opts.end ?? Infinity) - start;
   const span = Math.min(wanted, maxSeconds);
-  const inputOptions = start > 0 ? ["-ss", String(start)] : [];
-  if (start > 0 || opts.end !== undefined) steps.push(`trim ${start} s to ${opts.end ?? "end"}`);
   const useSoxr = ffmpegHasSoxr();
   const outputOptions = ["-map", `0:a:${streamIndex}`, "-af", useSoxr ? `aresample=${rate}:resampler=soxr` : `aresample=${rate}`];
   if (Number.isFinite(span)) outputOptions.push("-t", String(span));
-  if (a.sampleRate !== rate) steps.push(`resample ${a.sampleRate} -> ${rate} Hz (${useSoxr ? "soxr HQ, as librosa" : "ffmpeg swr: this ffmpeg has no soxr, so values differ slightly from librosa's soxr_hq"})`);
-  if (channels > 1) steps.push(`downmix ${channels} -> 1 channel (mean of channels, as librosa)`);
+  const rewrap = (e: unknown): unknown =>
+    e instanceof OmnispecError ? new OmnispecError(e.code, e.message.split(" (")[0], { slot, file: shown, hint: e.hint ?? "check that the file plays, or re-encode it", cause: e }) : e;
 
-  const frameBytes = channels * 4;
-  const expected = Math.ceil((Number.isFinite(span) ? span : duration || 60) * rate) + rate;
-  let out = new Float32Array(Math.min(expected, 1 << 26));
+  // probe and decode run side by side; decoded bytes wait for the probe's channel count
+  let channels = 0;
+  const held: Buffer[] = [];
+  let out = new Float32Array(Math.min(Number.isFinite(span) ? Math.ceil(span * rate) + rate : Infinity, 30 * rate));
   let n = 0;
   let rest = Buffer.alloc(0);
-  const onData = (chunk: Buffer): void => {
+  const consume = (chunk: Buffer): void => {
+    const frameBytes = channels * 4;
     const buf = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
     const frames = Math.floor(buf.length / frameBytes);
     if (n + frames > out.length) {
@@ -169,26 +148,53 @@ async function decodeFile(file: string, shown: string, opts: DecodeAudioOptions)
       n += frames;
     } else {
       for (let f = 0, o = 0; f < frames; f++, o += channels) {
-        let s = 0;
-        for (let c = 0; c < channels; c++) s += pcm[o + c];
-        out[n++] = s / channels;
+        let sum = 0;
+        for (let c = 0; c < channels; c++) sum += pcm[o + c];
+        out[n++] = sum / channels;
       }
     }
     rest = Buffer.from(buf.subarray(frames * frameBytes));
   };
-  await streamRaw({
+  const probing = probe(file, { timeoutMs: opts.timeoutMs }).then((info) => {
+    const c = info.audio[streamIndex]?.channels ?? 0;
+    if (c > 0 && c <= SWR_MAX_CHANNELS) {
+      channels = c;
+      for (const chunk of held.splice(0)) consume(chunk);
+    }
+    return info;
+  });
+  const decoding = streamRaw({
     input: file,
-    inputOptions,
+    inputOptions: start > 0 ? ["-ss", String(start)] : [],
     outputOptions,
     format: "f32le",
-    onData,
+    onData: (chunk) => (channels > 0 ? consume(chunk) : held.push(chunk)),
     slot,
     timeoutMs: opts.timeoutMs ?? 120_000,
-    maxBytes: Number.isFinite(span) ? Math.ceil((span + 1) * rate) * frameBytes : undefined,
-  }).catch((e: unknown) => {
-    if (e instanceof OmnispecError) throw new OmnispecError(e.code, e.message.split(" (")[0], { slot, file: shown, hint: e.hint ?? "check that the file plays, or re-encode it", cause: e });
-    throw e;
+    maxBytes: Number.isFinite(span) ? Math.ceil((span + 1) * rate) * SWR_MAX_CHANNELS * 4 : undefined,
   });
+  const [probed, decoded] = await Promise.allSettled([probing, decoding]);
+  if (probed.status === "rejected") throw rewrap(probed.reason);
+  const info = probed.value;
+  const a = info.audio[streamIndex];
+  if (!a) {
+    throw new OmnispecError("media/no-stream", info.audio.length === 0 ? "the file has no audio stream" : `the file has ${info.audio.length} audio stream(s), not stream ${streamIndex}`, {
+      slot,
+      file: shown,
+      hint: info.audio.length === 0 ? "pass a file with sound, or plan it as a VIDEO or IMAGE slot" : `use stream 0..${info.audio.length - 1}`,
+    });
+  }
+  if (!(a.channels > 0)) throw new OmnispecError("media/unreadable", "ffprobe reports no channel count for the audio stream", { slot, file: shown });
+  const duration = a.duration || info.duration;
+  if (duration > 0 && start >= duration) fail("input/invalid", `start (${start} s) is past the end of the audio (${duration.toFixed(3)} s)`, start);
+  if (a.channels > SWR_MAX_CHANNELS) return decodeWide(file, shown, opts, { a, duration, rate, start, maxSeconds });
+  if (decoded.status === "rejected") throw rewrap(decoded.reason);
+  if (n > Math.ceil((span + 1) * rate)) throw new OmnispecError("media/too-large", "ffmpeg produced more audio than asked for", { slot, file: shown });
+
+  const steps: string[] = [`decode ${a.codec} ${a.sampleRate} Hz ${LAYOUT[channels] ?? `${channels} ch`}${duration ? `, ${duration.toFixed(3)} s` : ""}`];
+  if (start > 0 || opts.end !== undefined) steps.push(`trim ${start} s to ${opts.end ?? "end"}`);
+  if (a.sampleRate !== rate) steps.push(`resample ${a.sampleRate} -> ${rate} Hz (${useSoxr ? "soxr HQ, as librosa" : "ffmpeg swr: this ffmpeg has no soxr, so values differ slightly from librosa's soxr_hq"})`);
+  if (channels > 1) steps.push(`downmix ${channels} -> 1 channel (mean of channels, as librosa)`);
 
   let samples = out.subarray(0, n);
   const limit = Number.isFinite(span) ? Math.round(span * rate) : Infinity;
