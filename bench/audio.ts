@@ -17,7 +17,7 @@ function median(xs: number[]): number {
   return s[s.length >> 1];
 }
 
-async function time(f: () => Promise<unknown>, runs: number, warm = 3): Promise<number> {
+async function time(f: () => unknown, runs: number, warm = 3): Promise<number> {
   for (let i = 0; i < warm; i++) await f();
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {

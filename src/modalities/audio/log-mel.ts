@@ -134,10 +134,10 @@ function hann(n: number): Float64Array {
  * @example
  * import { logMel } from "omnispec/modalities";
  * const tone = Float32Array.from({ length: 16000 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 16000));
- * const mel = await logMel(tone, { nMels: 128, chunkLength: 30 });
+ * const mel = logMel(tone, { nMels: 128, chunkLength: 30 });
  * [mel.frames, mel.validFrames]; // [3000, 100]
  */
-export async function logMel(samples: Float32Array, opts: LogMelOptions = {}): Promise<LogMel> {
+export function logMel(samples: Float32Array, opts: LogMelOptions = {}): LogMel {
   const nMels = opts.nMels ?? 80;
   const nFft = opts.nFft ?? 400;
   const hop = opts.hop ?? 160;

@@ -52,7 +52,7 @@ const esc = (s: string): string => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt
  * import { decodeAudio, logMel, renderAudio } from "omnispec/modalities";
  * import { writeFileSync } from "node:fs";
  * const a = await decodeAudio("speech.wav");
- * const mel = await logMel(a.samples, { nMels: 128 });
+ * const mel = logMel(a.samples, { nMels: 128 });
  * writeFileSync("speech.png", await renderAudio({ samples: a.samples, sampleRate: a.sampleRate, features: mel.features, nMels: 128 }));
  */
 export async function renderAudio(opts: RenderAudioOptions): Promise<Buffer> {
