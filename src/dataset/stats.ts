@@ -1,4 +1,5 @@
 // token accounting over a whole dataset: every sample compiled from metadata only, counted per slot, summarised.
+import { seededRandom } from "../util/random.js";
 import { dirname, resolve } from "node:path";
 import { OmnispecError } from "../errors.js";
 import { compile, resolvePreset, type CompileOptions } from "../plan/compile.js";
@@ -101,17 +102,6 @@ export interface StatsResult {
 
 const MAX_BAD_ROWS = 1000;
 
-/** mulberry32: small, seeded, uniform in [0, 1) */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A seeded uniform sample of `size` items from a stream of unknown length, in one pass and O(size) memory
@@ -134,7 +124,7 @@ export class Reservoir<T> {
       throw new OmnispecError("input/invalid", "a subset size must be a positive integer", { value: size, hint: "e.g. --sample 1000" });
     }
     this.#size = size;
-    this.#random = seeded(seed);
+    this.#random = seededRandom(seed);
   }
 
   /** Offers the next item of the stream. */

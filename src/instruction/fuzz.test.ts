@@ -3,18 +3,9 @@ import { describe, expect, it } from "vitest";
 import { OmnispecError } from "../errors.js";
 import { taskPresets } from "../../presets/tasks.js";
 import { parseInstruction } from "./parse.js";
+import { seededRandom } from "../util/random.js";
 
-/** mulberry32: a small seeded generator, so every run tries the same cases */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const VALID = Object.values(taskPresets).map((t) => t.instruction);
 const ALPHABET = "[]()*|:,=?->< >BOSEIMAGTXVDUpqrs_019\"'\n\t.#";

@@ -27,3 +27,4 @@ export { audioHeader, audioTokensFor, type AudioHeader } from "./audio/plan.js";
 export { parseBox, boxToModel, boxFromModel, boxText, type Box } from "./box/convention.js";
 export { serialiseTable } from "./struct/plan.js";
 export { estimateCounter, loadTokenizer, type TextCounter } from "./text/tokenizer.js";
+export { metaFields } from "./media-value.js";

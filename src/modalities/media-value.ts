@@ -1,5 +1,6 @@
 // the shapes a media value may take in a sample: a path, file bytes, or metadata only.
 import { z } from "zod";
+import { OmnispecError } from "../errors.js";
 
 /** `size:1920x1080` */
 export const imageSizeString = z.string().regex(/^size:\d+x\d+$/);
@@ -28,3 +29,23 @@ export const audioInput = z.union([
 export type ImageInput = z.infer<typeof imageInput>;
 export type VideoInput = z.infer<typeof videoInput>;
 export type AudioInput = z.infer<typeof audioInput>;
+
+/**
+ * The fields of a metadata-only media value (`meta:frames=720,fps=24,...`), or undefined when `value` is not one.
+ *
+ * @example
+ * import { metaFields } from "omnispec/modalities";
+ * metaFields("meta:seconds=11", { slot: "wav", example: "meta:seconds=11" }); // { seconds: "11" }
+ */
+export function metaFields(value: string, where: { slot: string; example: string }): Record<string, string> | undefined {
+  if (!value.startsWith("meta:")) return undefined;
+  const fields: Record<string, string> = {};
+  for (const part of value.slice(5).split(",")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0 || eq === part.length - 1) {
+      throw new OmnispecError("input/invalid", `malformed metadata "${part}": write key=value pairs`, { slot: where.slot, value, hint: `e.g. ${where.example}` });
+    }
+    fields[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return fields;
+}

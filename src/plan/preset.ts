@@ -2,12 +2,9 @@
 
 export type Rgb = readonly [number, number, number];
 
-export type SmartResizeVariant =
-  | "current"
-  | "transformers-4.52"
-  | "qwen-vl-utils-0.0.10"
-  | "qwen-vl-utils-0.0.11"
-  | "qwen-vl-utils-0.0.14";
+import type { SmartResizeVariant } from "../modalities/image/smart-resize.js";
+
+export type { SmartResizeVariant };
 
 export type ResampleMethod = "pil" | "sharp" | "transformersjs";
 

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { seededRandom } from "../util/random.js";
 import { describe, expect, it } from "vitest";
 import { OmnispecError } from "../errors.js";
 import { omniAudioTokens, ropeIndex, ropeIndexBatch, temporalIds } from "./rope-index.js";
@@ -160,17 +161,7 @@ function partsFromIds(c: GoldenCase): LayoutPart[] {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** a small deterministic generator (mulberry32) */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function randomParts(r: () => number, omni: boolean): LayoutPart[] {
   // at least two tokens, so the largest real position is >= the pad value 1

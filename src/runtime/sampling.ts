@@ -24,24 +24,7 @@ export interface TokenStat {
   entropy: number;
 }
 
-/**
- * A small seeded PRNG (mulberry32): numbers in [0, 1), the same sequence for the same seed.
- *
- * @example
- * import { seededRandom } from "omnispec/runtime";
- * const next = seededRandom(42);
- * next() === seededRandom(42)(); // true
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../util/random.js";
 
 /**
  * The log-sum-exp, the argmax and the entropy of a row of logits, in one pass over the vocabulary plus one for the sum.

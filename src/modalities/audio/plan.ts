@@ -1,4 +1,5 @@
 // planning AUDIO slots: probe (or read metadata), resample to the preset's rate, window, features, token count.
+import { metaFields } from "../media-value.js";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -20,8 +21,6 @@ export interface AudioHeader {
   codec: string;
   source: ValueSource;
 }
-
-const META = /^meta:(.*)$/;
 
 /**
  * An audio clip's length and layout: from `meta:seconds=11`, `meta:samples=176000` (at the preset's rate), an object of
@@ -48,16 +47,8 @@ export async function audioHeader(value: unknown, opts: { slot: string; sampleRa
     };
   };
   if (typeof value === "string") {
-    const m = META.exec(value);
-    if (m) {
-      const fields: Record<string, unknown> = {};
-      for (const part of m[1].split(",")) {
-        const [k, v] = part.split("=");
-        if (!k || v === undefined) throw new OmnispecError("input/invalid", `malformed audio metadata "${part}"`, { slot, value, hint: "e.g. meta:seconds=11" });
-        fields[k.trim()] = v.trim();
-      }
-      return fromFields(fields);
-    }
+    const fields = metaFields(value, { slot, example: "meta:seconds=11" });
+    if (fields) return fromFields(fields);
     const file = opts.baseDir ? resolve(opts.baseDir, value) : value;
     if (!existsSync(file)) throw new OmnispecError("media/not-found", "audio file does not exist", { slot, file });
     return fromProbe(file, { kind: "path", file }, opts);

@@ -1,4 +1,5 @@
 // planning VIDEO slots: probe (or read metadata), sample frames as the family's reference does, size, grid, count.
+import { metaFields } from "../media-value.js";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { OmnispecError } from "../../errors.js";
@@ -25,8 +26,6 @@ export interface VideoHeader extends VideoMeta {
   audio: { channels: number; sampleRate: number }[];
   source: ValueSource;
 }
-
-const META = /^meta:(.*)$/;
 
 /**
  * A video's frame count, rate, upright size and audio streams: from `meta:frames=720,fps=24,width=854,height=480`,
@@ -55,16 +54,8 @@ export async function videoHeader(value: unknown, opts: { slot: string; baseDir?
     return { totalFrames: Math.round(frames), fps, width, height, seconds: frames / fps, rotation: 0, audio: [], source: { kind: "meta" } };
   };
   if (typeof value === "string") {
-    const m = META.exec(value);
-    if (m) {
-      const fields: Record<string, unknown> = {};
-      for (const part of m[1].split(",")) {
-        const [k, v] = part.split("=");
-        if (!k || v === undefined) throw new OmnispecError("input/invalid", `malformed video metadata "${part}"`, { slot, value, hint: "e.g. meta:frames=720,fps=24,width=854,height=480" });
-        fields[k.trim()] = v.trim();
-      }
-      return fromFields(fields);
-    }
+    const fields = metaFields(value, { slot, example: "meta:frames=720,fps=24,width=854,height=480" });
+    if (fields) return fromFields(fields);
     const file = opts.baseDir ? resolve(opts.baseDir, value) : value;
     if (!existsSync(file)) throw new OmnispecError("media/not-found", "video file does not exist", { slot, file });
     const info = await probe(file, { timeoutMs: opts.timeoutMs }).catch((e: unknown) => {
