@@ -23,7 +23,7 @@ export { imageHeader, type ImageHeader } from "./image/plan.js";
 export { sampleFrames, qwen3VlTimestampText, type SampleFramesOptions, type SampledFrames } from "./video/sample-frames.js";
 export { planVideoFrames, videoGrid, secondPerGridT, type VideoFramePlan } from "./video/resize.js";
 export { videoHeader, type VideoHeader } from "./video/plan.js";
-export { audioHeader, audioTokensFor, type AudioHeader } from "./audio/plan.js";
+export * from "./audio/index.js";
 export { parseBox, boxToModel, boxFromModel, boxText, type Box } from "./box/convention.js";
 export { serialiseTable } from "./struct/plan.js";
 export { estimateCounter, loadTokenizer, type TextCounter } from "./text/tokenizer.js";

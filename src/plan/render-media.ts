@@ -1,4 +1,5 @@
 // the media behind a picture of a plan: upright resized pixels, sampled frames, mono pcm and a display log-mel.
+import { decodeAudio } from "../modalities/audio/decode.js";
 import sharp from "sharp";
 import { OmnispecError } from "../errors.js";
 import { streamRaw } from "../media/ffmpeg.js";
@@ -79,20 +80,10 @@ export async function videoFrames(file: string, indices: readonly number[], widt
   return indices.map((i) => byIndex.get(i)!);
 }
 
-/** Mono float32 samples at `rate` (channels averaged by ffmpeg), optionally between `start` and `end` seconds. */
+/** Mono float32 samples at `rate` as the reference loads them (channel average; decodeAudio), optionally between `start` and `end` seconds. */
 export async function monoPcm(input: MediaInput, rate: number, slot: string, range: { start?: number; end?: number } = {}): Promise<Float32Array> {
-  if (typeof input !== "string") {
-    throw new OmnispecError("input/invalid", "drawing audio from bytes is not supported; pass the file path", { slot, hint: "give the sample's file path in render({ sample })" });
-  }
-  const inputOptions: string[] = [];
-  if (range.start) inputOptions.push("-ss", String(range.start));
-  if (range.end !== undefined) inputOptions.push("-to", String(range.end));
-  const chunks: Buffer[] = [];
-  await streamRaw({ input, inputOptions, format: "f32le", outputOptions: ["-vn", "-ac", "1", "-ar", String(rate)], onData: (c) => chunks.push(c), slot });
-  const all = Buffer.concat(chunks);
-  const out = new Float32Array(Math.floor(all.length / 4));
-  for (let i = 0; i < out.length; i++) out[i] = all.readFloatLE(i * 4);
-  return out;
+  const decoded = await decodeAudio(input, { sampleRate: rate, start: range.start, end: range.end, slot });
+  return decoded.samples;
 }
 
 const N_FFT = 400;
