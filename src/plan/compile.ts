@@ -229,7 +229,18 @@ async function planOccurrence(occ: Occurrence, ctx: PlanContext): Promise<SlotPl
       items,
     };
   }
-  return planner.plan({ ...slot, name: occ.key }, value, ctx);
+  return planner.plan(keyed(occ), value, ctx);
+}
+
+/** the slot under its plan key (differs from its name only inside repetition groups) */
+function keyed(occ: Occurrence): SlotNode {
+  return occ.key === occ.slot.name ? occ.slot : { ...occ.slot, name: occ.key };
+}
+
+function segment(kind: string, slot: string | undefined, side: Side, tokens: number, text: string | undefined): PlanSegment {
+  // key order as documented: { kind, slot?, side, tokens, text? }
+  if (slot === undefined) return text === undefined ? { kind, side, tokens } : { kind, side, tokens, text };
+  return text === undefined ? { kind, slot, side, tokens } : { kind, slot, side, tokens, text };
 }
 
 function assemble(drafts: readonly Draft[], ctx: PlanContext): PlanSegment[] {
@@ -237,7 +248,7 @@ function assemble(drafts: readonly Draft[], ctx: PlanContext): PlanSegment[] {
   const groups = ctx.preset.text.wrap === "ofa-groups";
   let openGroup: Side | undefined;
   const close = () => {
-    if (openGroup !== undefined && ctx.preset.text.eos) out.push({ kind: "special", side: openGroup, tokens: 1, text: ctx.preset.text.eos });
+    if (openGroup !== undefined && ctx.preset.text.eos) out.push(segment("special", undefined, openGroup, 1, ctx.preset.text.eos));
     openGroup = undefined;
   };
   for (const d of drafts) {
@@ -246,22 +257,22 @@ function assemble(drafts: readonly Draft[], ctx: PlanContext): PlanSegment[] {
     if (groups) {
       if (!textLike || openGroup !== d.side) close();
       if (textLike && openGroup === undefined) {
-        if (ctx.preset.text.bos) out.push({ kind: "special", side: d.side, tokens: 1, text: ctx.preset.text.bos });
+        if (ctx.preset.text.bos) out.push(segment("special", undefined, d.side, 1, ctx.preset.text.bos));
         openGroup = d.side;
       }
     }
     if (d.text !== undefined) {
-      out.push({ kind: "text", side: d.side, tokens: ctx.text.count(d.text), text: d.text });
+      out.push(segment("text", undefined, d.side, ctx.text.count(d.text), d.text));
       continue;
     }
     const occ = d.occurrence!;
     const plan = occ.plan!;
-    const slot = { ...occ.slot, name: occ.key };
+    const slot = keyed(occ);
     const one = (p: typeof plan): SegmentDraft[] =>
       planner?.segments ? planner.segments(slot, p, ctx) : [{ kind: occ.slot.modality.toLowerCase(), slot: occ.key, tokens: p.tokens }];
     // a list slot contributes each item's spans in turn (each image its own vision block)
     const drafted = plan.items ? plan.items.flatMap((item) => one(item).map((d) => ({ ...d, slot: d.slot === undefined ? undefined : occ.key }))) : one(plan);
-    for (const s of drafted) out.push({ ...s, side: d.side });
+    for (const s of drafted) out.push(segment(s.kind, s.slot, d.side, s.tokens, s.text));
   }
   close();
   return out;

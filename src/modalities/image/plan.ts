@@ -109,8 +109,24 @@ function shortestEdgeSize(width: number, height: number, edge: number): { width:
   return width <= height ? { width: edge, height: long } : { width: long, height: edge };
 }
 
+const configs = new WeakMap<object, WeakMap<ImageConfig, ImageConfig>>();
+
 /** The image config after the slot's attributes: `[IMAGE:img,max_pixels=1003520,variant=qwen-vl-utils-0.0.10]`. */
 function configFor(slot: SlotNode, ctx: PlanContext): ImageConfig {
+  const base = ctx.preset.image;
+  // a task's slots and a preset's configs are fixed objects: merge them once
+  const byPreset = configs.get(slot.attrs);
+  const hit = base && byPreset?.get(base);
+  if (hit) return hit;
+  const merged = mergeConfig(slot, ctx);
+  if (base) {
+    if (byPreset) byPreset.set(base, merged);
+    else configs.set(slot.attrs, new WeakMap([[base, merged]]));
+  }
+  return merged;
+}
+
+function mergeConfig(slot: SlotNode, ctx: PlanContext): ImageConfig {
   const cfg = ctx.preset.image;
   if (!cfg) {
     throw new OmnispecError("plan/unsupported", `the ${ctx.preset.name} preset takes no images`, { slot: slot.name, hint: "choose a vision preset such as qwen2-vl" });

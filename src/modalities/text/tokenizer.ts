@@ -31,7 +31,8 @@ export function estimateCounter(charsPerToken = 4): TextCounter {
     source: `estimate (${charsPerToken} chars/token)`,
     count(text: string): number {
       let n = 0;
-      for (const m of text.matchAll(WORD)) n += Math.max(1, Math.ceil(m[0].length / charsPerToken));
+      WORD.lastIndex = 0;
+      for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) n += Math.max(1, Math.ceil(m[0].length / charsPerToken));
       return n;
     },
   };
