@@ -7,45 +7,17 @@ import { fileURLToPath } from "node:url";
 import { AutoModelForImageTextToText, AutoProcessor, env, pipeline, RawImage } from "@huggingface/transformers";
 import type { ImageClassificationPipeline } from "@huggingface/transformers";
 import sharp from "sharp";
-import { z } from "zod";
-import type { Segment, SlotNode } from "../src/instruction/ast.js";
 import { run as runTask } from "../src/runtime/run.js";
 import { ensureTinyModels } from "../src/runtime/tiny-models/index.js";
-import type { Task } from "../src/task/define-task.js";
-
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  peer?: string;
-  peerValue?: number;
-  ratio?: number;
-  target?: string;
-  note?: string;
-}
+import { defineTask } from "../src/task/define-task.js";
+import { printResults, type BenchResult } from "./types.js";
 
 const DIR = resolve("tests/tmp/bench-runtime");
 const MODELS = resolve(".omnispec/models");
 
-// the caption and classification tasks, as defineTask builds them
-function slot(modality: string, name: string, side: "source" | "target"): SlotNode {
-  return { kind: "slot", modality, name, named: true, attrs: {}, optional: false, list: false, side, position: 0, span: [0, 0] };
-}
-function task(source: Segment[], target: SlotNode, output: z.ZodType): Task {
-  const s = (n: SlotNode) => ({ name: n.name, modality: n.modality, optional: false, list: false, attrs: {} });
-  return {
-    instruction: "bench",
-    parsed: { instruction: "bench", source, target: [target], warnings: [] },
-    inputs: source.filter((x): x is SlotNode => x.kind === "slot").map(s),
-    outputs: [s(target)],
-    inputSchema: z.object({}) as never,
-    outputSchema: z.object({ [target.name]: output }) as never,
-    jsonSchema: () => ({ input: {}, output: {} }),
-  };
-}
 const PROMPT = "Describe this image.";
-const caption = task([slot("IMAGE", "img", "source"), { kind: "text", text: ` ${PROMPT}`, side: "source", span: [0, 0] }], slot("TEXT", "caption", "target"), z.string());
-const classify = task([slot("IMAGE", "img", "source")], slot("CATEGORY", "label", "target"), z.string());
+const caption = defineTask(`[IMAGE:img] ${PROMPT} -> [TEXT:caption]`);
+const classify = defineTask("[IMAGE:img] -> [CATEGORY:label]");
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -127,6 +99,5 @@ if (process.argv[2] === "--cold") {
   const r = await runTask(caption, { img: process.argv[3] }, { offline: true, generation: { maxNewTokens: 8 } });
   process.stdout.write(JSON.stringify(r.outputs) + "\n");
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const results = await run();
-  console.table(results.map((r) => ({ name: r.name, value: r.value.toFixed(2), peer: r.peer ?? "", peerValue: r.peerValue?.toFixed(2) ?? "", note: r.note ?? "" })));
+  printResults("runtime", await run());
 }

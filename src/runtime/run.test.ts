@@ -6,13 +6,12 @@ import { AutoModelForImageTextToText, env, Tensor } from "@huggingface/transform
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { Segment, SlotNode } from "../instruction/ast.js";
 import { ffmpegBinaries } from "../media/ffmpeg.js";
 import { ropeIndex } from "../positions/index.js";
-import type { Task, TaskSlot } from "../task/define-task.js";
+import { defineTask } from "../task/define-task.js";
 import { OmnispecError } from "../errors.js";
 import { boxPrefix } from "./routes/generative.js";
-import { run } from "./run.js";
+import { defaultModelKind, run } from "./run.js";
 import { ensureTinyModels } from "./tiny-models/index.js";
 
 const TMP = resolve("tests/tmp/runtime");
@@ -20,28 +19,7 @@ const MODELS = resolve("tests/tmp/models");
 let paths: Record<string, string> = {};
 let fetches = 0;
 
-// a task as defineTask builds it, written out so these tests depend on the runtime only
-function slot(modality: string, name: string, side: "source" | "target", attrs: SlotNode["attrs"] = {}): SlotNode {
-  return { kind: "slot", modality, name, named: true, attrs, optional: false, list: false, side, position: 0, span: [0, 0] };
-}
-function text(t: string, side: "source" | "target" = "source"): Segment {
-  return { kind: "text", text: t, side, span: [0, 0] };
-}
-function task(source: Segment[], target: Segment[], output: Record<string, z.ZodType>): Task {
-  const asSlot = (s: SlotNode): TaskSlot => ({ name: s.name, modality: s.modality, optional: false, list: false, attrs: s.attrs });
-  const slots = (xs: Segment[]) => xs.filter((s): s is SlotNode => s.kind === "slot").map(asSlot);
-  return {
-    instruction: "test",
-    parsed: { instruction: "test", source, target, warnings: [] },
-    inputs: slots(source),
-    outputs: slots(target),
-    inputSchema: z.object({}) as never,
-    outputSchema: z.object(output) as never,
-    jsonSchema: () => ({ input: {}, output: {} }),
-  };
-}
-
-const caption = task([slot("IMAGE", "img", "source"), text(" what does the image describe? ")], [slot("TEXT", "caption", "target")], { caption: z.string() });
+const caption = defineTask("[IMAGE:img] what does the image describe? -> [TEXT:caption]");
 const offline = { offline: true, modelsDir: MODELS, generation: { maxNewTokens: 6 } };
 
 async function png(name: string, rgb: [number, number, number], width = 320, height = 200): Promise<string> {
@@ -98,7 +76,7 @@ describe("run on the tiny Qwen2-VL", () => {
   });
 
   it("takes a video through the vision encoder with the plan's grid and token count", async () => {
-    const video = task([slot("VIDEO", "clip", "source"), text(" what happens? ")], [slot("TEXT", "answer", "target")], { answer: z.string() });
+    const video = defineTask("[VIDEO:clip] what happens? -> [TEXT:answer]");
     const r = await run(video, { clip }, { ...offline, model: paths["qwen2-vl"] });
     const [t, h, w] = r.plan.slots.clip.grid_thw as number[];
     expect(t).toBeGreaterThan(0);
@@ -108,11 +86,11 @@ describe("run on the tiny Qwen2-VL", () => {
   });
 
   it("scores declared choices instead of generating, and decodes boxes in the preset's convention", async () => {
-    const yn = task([slot("IMAGE", "img", "source"), text(" is it red? ")], [slot("CATEGORY", "yn", "target", { choices: ["yes", "no"] })], { yn: z.enum(["yes", "no"]) });
+    const yn = defineTask("[IMAGE:img] is it red? -> [CATEGORY:yn,choices=yes|no]");
     const r = await run(yn, { img: red }, { ...offline, model: paths["qwen2-vl"] });
     expect(["yes", "no"]).toContain(r.outputs.yn);
     expect(Object.keys(r.trace.yn.scores ?? {})).toEqual(["yes", "no"]);
-    const ground = task([slot("IMAGE", "img", "source"), text(" where is the square? ")], [slot("BOX", "region", "target")], { region: z.array(z.number()).length(4) });
+    const ground = defineTask("[IMAGE:img] where is the square? -> [BOX:region]");
     const g = await run(ground, { img: red }, { ...offline, model: paths["qwen2-vl"], generation: { maxNewTokens: 40 } });
     const box = g.outputs.region as number[];
     expect(boxPrefix(g.trace.region.text ?? "", "qwen2-vl-rel1000")).toBe(2);
@@ -121,7 +99,7 @@ describe("run on the tiny Qwen2-VL", () => {
 });
 
 describe("generation options on the tiny Qwen3", () => {
-  const chat = task([text("say hello to "), slot("TEXT", "name", "source")], [slot("TEXT", "reply", "target")], { reply: z.string() });
+  const chat = defineTask("say hello to [TEXT:name] -> [TEXT:reply]");
 
   it("samples reproducibly by seed, streams the same text, and reports per-token statistics", async () => {
     const gen = (seed: number) => ({ maxNewTokens: 8, greedy: false, temperature: 1.5, topP: 0.95, seed });
@@ -144,12 +122,11 @@ describe("generation options on the tiny Qwen3", () => {
 
 describe("classifiers", () => {
   it("ViT picks one of its labels; CLIP picks one of the declared choices, differently for a different image", async () => {
-    const label = task([slot("IMAGE", "img", "source")], [slot("CATEGORY", "label", "target")], { label: z.string() });
+    const label = defineTask("[IMAGE:img] -> [CATEGORY:label]");
     const v = await run(label, { img: red }, { ...offline, model: paths.vit });
     expect(Object.keys(v.trace.label.scores ?? {})).toContain(v.outputs.label);
     expect(v.plan.slots.img.resized).toEqual({ height: 224, width: 224 });
-    const colours = ["red", "green", "blue"];
-    const zs = task([slot("IMAGE", "img", "source")], [slot("CATEGORY", "label", "target", { choices: colours })], { label: z.enum(["red", "green", "blue"]) });
+    const zs = defineTask("[IMAGE:img] -> [CATEGORY:label,choices=red|green|blue]");
     const a = await run(zs, { img: red }, offline);
     const b = await run(zs, { img: blue }, offline);
     expect(a.model.route).toBe("zero-shot-image-classification");
@@ -177,19 +154,20 @@ describe("failures", () => {
     cpSync(paths.qwen3, layers, { recursive: true });
     const config = JSON.parse(readFileSync(join(layers, "config.json"), "utf8")) as Record<string, unknown>;
     writeFileSync(join(layers, "config.json"), JSON.stringify({ ...config, num_hidden_layers: 5 }));
-    const chat = task([text("hi")], [slot("TEXT", "reply", "target")], { reply: z.string() });
+    const chat = defineTask("hi -> [TEXT:reply]");
     const mismatch = await code(run(chat, {}, { ...offline, model: layers }));
     expect(mismatch.code).toBe("model/mismatch");
     expect(mismatch.message).toContain("num_hidden_layers = 5");
   });
 
   it("refuses a model that cannot take the task's modality, and an output that fails the schema", async () => {
-    const asText = task([slot("IMAGE", "img", "source")], [slot("TEXT", "caption", "target")], { caption: z.string() });
+    const asText = defineTask("[IMAGE:img] -> [TEXT:caption]");
     const wrong = await code(run(asText, { img: red }, { ...offline, model: paths.vit }));
     expect([wrong.code, wrong.slot]).toEqual(["model/unsupported-task", "caption"]);
     const textModel = await code(run(caption, { img: red }, { ...offline, model: paths.qwen3 }));
     expect([textModel.code, textModel.slot]).toEqual(["model/unsupported-task", "img"]);
-    const strict = task([slot("IMAGE", "img", "source"), text(" what? ")], [slot("TEXT", "caption", "target")], { caption: z.string().regex(/^\d+$/) });
+    // a schema the user tightened after defineTask
+    const strict = { ...defineTask("[IMAGE:img] what? -> [TEXT:caption]"), outputSchema: z.object({ caption: z.string().regex(/^\d+$/) }) };
     const bad = await code(run(strict, { img: red }, { ...offline, model: paths["qwen2-vl"] }));
     expect([bad.code, bad.slot]).toEqual(["model/output", "caption"]);
   });
@@ -201,6 +179,19 @@ describe("failures", () => {
     expect(e.message).toContain("someone/not-downloaded-model");
     await run(caption, { img: red }, { ...offline, model: paths["qwen2-vl"] });
     expect(fetches).toBe(before);
+  });
+});
+
+describe("defaultModelKind", () => {
+  it("picks the embedded model from the task's shape: a prompt or a question needs a model that reads it", () => {
+    expect(defaultModelKind(caption)).toBe("qwen2-vl");
+    expect(defaultModelKind(defineTask("[VIDEO:clip] what happens? -> [TEXT:answer]"))).toBe("qwen2-vl");
+    expect(defaultModelKind(defineTask("[IMAGE:img] -> [CATEGORY:label,choices=cat|dog]"))).toBe("clip");
+    expect(defaultModelKind(defineTask("[IMAGE:img] -> [CATEGORY:label]"))).toBe("vit");
+    expect(defaultModelKind(defineTask("[IMAGE:img] is it red? -> [CATEGORY:yn,choices=yes|no]"))).toBe("qwen2-vl");
+    expect(defaultModelKind(defineTask("[IMAGE:img] [TEXT:q] -> [CATEGORY:yn,choices=yes|no]"))).toBe("qwen2-vl");
+    expect(defaultModelKind(defineTask("[AUDIO:wav] -> [TEXT:text]"))).toBe("whisper");
+    expect(defaultModelKind(defineTask("say hello to [TEXT:name] -> [TEXT:reply]"))).toBe("qwen3");
   });
 });
 

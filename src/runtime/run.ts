@@ -1,5 +1,6 @@
 // run(task, sample): load (or reuse) the model, compile the plan with the model's preset and tokenizer, materialize
 // the plan's tensors, let the model's route produce the outputs, and validate them with the task's output schema.
+import { resolve } from "node:path";
 import { OmnispecError } from "../errors.js";
 import { compile } from "../plan/compile.js";
 import { materialize } from "../plan/materialize.js";
@@ -26,6 +27,18 @@ export interface LoadedModel {
 }
 
 const loaded = new Map<string, Promise<LoadedModel>>();
+const tinyPaths = new Map<string, string>();
+
+/** the embedded model's folder, checked (and generated if needed) once per process */
+function tinyModel(kind: TinyModelKind, dir: string): string {
+  const key = `${resolve(dir)}\0${kind}`;
+  let path = tinyPaths.get(key);
+  if (path === undefined) {
+    path = ensureTinyModels(dir, { kinds: [kind] }).paths[kind]!;
+    tinyPaths.set(key, path);
+  }
+  return path;
+}
 
 /**
  * Resolves and loads a model once per process (later calls with the same id and location options reuse it).
@@ -49,6 +62,7 @@ export function loadModel(model: string, options: ModelLocationOptions = {}): Pr
 /** Forgets loaded models (their sessions are released when nothing else holds them). */
 export function clearLoadedModels(): void {
   loaded.clear();
+  tinyPaths.clear();
 }
 
 async function load(model: string, options: ModelLocationOptions): Promise<LoadedModel> {
@@ -81,8 +95,8 @@ async function load(model: string, options: ModelLocationOptions): Promise<Loade
 }
 
 /**
- * The embedded tiny model kind for a task's shape: video or image to text → a Qwen2-VL; image to a label set →
- * CLIP (choices declared) or ViT; audio → Whisper; text → Qwen3.
+ * The embedded tiny model kind for a task's shape: video or image to text → a Qwen2-VL; an image alone (no prompt
+ * text) to a label set → CLIP (choices declared) or ViT; audio → Whisper; text → Qwen3.
  *
  * @example
  * import { defineTask } from "omnispec";
@@ -94,7 +108,9 @@ export function defaultModelKind(task: Task): TinyModelKind {
   const outputs = flat(task.outputs);
   if (inputs.has("AUDIO")) return "whisper";
   const onlyCategory = outputs.length === 1 && outputs[0].modality === "CATEGORY";
-  if (inputs.has("IMAGE") && !inputs.has("VIDEO") && onlyCategory && ![...inputs].some((m) => m === "TEXT")) {
+  // a question in the prompt ("[IMAGE:img] is it red? -> ...") needs a model that reads it
+  const prompted = inputs.has("TEXT") || task.parsed.source.some((s) => s.kind === "text" && s.text.trim() !== "");
+  if (inputs.has("IMAGE") && !inputs.has("VIDEO") && onlyCategory && !prompted) {
     return Array.isArray(outputs[0].attrs.choices) ? "clip" : "vit";
   }
   if (inputs.has("IMAGE") || inputs.has("VIDEO")) return "qwen2-vl";
@@ -151,8 +167,7 @@ export async function run<T extends Task>(task: T, sample: Record<string, unknow
   const t0 = performance.now();
   let modelId = options.model;
   if (modelId === undefined) {
-    const kind = defaultModelKind(task);
-    modelId = ensureTinyModels(options.modelsDir ?? DEFAULT_MODELS_DIR, { kinds: [kind] }).paths[kind]!;
+    modelId = tinyModel(defaultModelKind(task), options.modelsDir ?? DEFAULT_MODELS_DIR);
   }
   const tLoad = performance.now();
   const m = await loadModel(modelId, options);

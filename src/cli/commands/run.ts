@@ -16,6 +16,7 @@ interface RunFlags {
   thinking?: boolean;
   offline?: boolean;
   tokenStats?: boolean;
+  modelsDir?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -37,6 +38,7 @@ export function registerRun(program: Command): void {
     .option("--no-thinking", "Qwen3-style thinking off")
     .option("--offline", "never use the network (hub ids must already be local)")
     .option("--token-stats", "with --json: per generated token its log-probability and entropy")
+    .option("--models-dir <folder>", "where the embedded tiny models are generated", ".omnispec/models")
     .addHelpText(
       "after",
       `
@@ -44,6 +46,7 @@ Examples:
   $ omnispec run caption -i img=photo.jpg
   $ omnispec run "[IMAGE:img] is it a cat? -> [CATEGORY:yn,choices=yes|no]" -i img=cat.jpg --json
   $ omnispec run "[VIDEO:clip] what happens? -> [TEXT:answer]" -i clip=film.mp4 --model ./models/qwen2-vl-2b
+  $ omnispec run "[AUDIO:wav] -> [TEXT:text]" -i wav=speech.wav
   $ omnispec models        (the embedded defaults and how to use real models)`,
     )
     .action(async (taskArg: string, flags: RunFlags) => {
@@ -54,6 +57,7 @@ Examples:
         model: flags.model,
         preset: flags.preset,
         offline: flags.offline,
+        modelsDir: flags.modelsDir,
         thinking: flags.thinking,
         returnTokenStats: flags.tokenStats,
         stream: streaming ? (text) => process.stdout.write(text) : undefined,

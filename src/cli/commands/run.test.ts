@@ -1,0 +1,63 @@
+// `omnispec run` as a user runs it (a spawned process through tsx), on the embedded tiny models generated into tests/tmp.
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import sharp from "sharp";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const tmp = join(root, "tests/tmp/cli-run");
+const models = join(root, "tests/tmp/models");
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root, encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let photo = "";
+
+beforeAll(async () => {
+  mkdirSync(tmp, { recursive: true });
+  photo = join(tmp, "photo.png");
+  await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 200, g: 60, b: 40 } } }).png().toFile(photo);
+});
+
+interface RunJson {
+  outputs: Record<string, unknown>;
+  plan: { preset: string; total_tokens: number; slots: Record<string, { tokens: number; grid_thw?: number[] }> };
+  timings: Record<string, number>;
+  model: { id: string; route: string };
+}
+
+describe("omnispec run", () => {
+  it("--json prints the typed outputs, the plan the model saw and the timings, the same twice", () => {
+    const args = ["run", "caption", "--input", `img=${photo}`, "--json", "--offline", "--models-dir", models, "--max-new-tokens", "6"];
+    const a = cli(...args);
+    expect(a.stderr).toBe("");
+    expect(a.status).toBe(0);
+    const r = JSON.parse(a.stdout) as RunJson;
+    expect(Object.keys(r.outputs)).toEqual(["cap"]);
+    expect(typeof r.outputs.cap).toBe("string");
+    expect(r.model.route).toBe("qwen-vl");
+    expect(r.model.id).toBe(join(models, "tiny-qwen2-vl"));
+    const [t, h, w] = r.plan.slots.img.grid_thw!;
+    expect(r.plan.slots.img.tokens).toBe((t * h * w) / 4);
+    expect(r.plan.total_tokens).toBeGreaterThan(r.plan.slots.img.tokens);
+    for (const k of ["load", "plan", "materialize", "model", "total"]) expect(r.timings[k]).toBeGreaterThanOrEqual(0);
+    expect(r.timings.total).toBeGreaterThanOrEqual(r.timings.model);
+    expect((JSON.parse(cli(...args).stdout) as RunJson).outputs).toEqual(r.outputs);
+  });
+
+  it("prints one line per output slot and a summary on stderr; a model folder that is not there exits 1 naming it", () => {
+    const r = cli("run", "[IMAGE:img] is it red? -> [CATEGORY:yn,choices=yes|no]", "-i", `img=${photo}`, "--offline", "--models-dir", models);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^yn: (yes|no)\n$/);
+    expect(r.stderr).toMatch(/model .*tiny-qwen2-vl \(qwen-vl\) · \d+ plan tokens · \d+ ms/);
+    const missing = join(tmp, "no-such-model");
+    const bad = cli("run", "caption", "-i", `img=${photo}`, "--offline", "--model", missing);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("model/not-found");
+    expect(bad.stderr).toContain(missing);
+  });
+});
