@@ -33,6 +33,7 @@ export type OmnispecErrorCode =
   | "media/timeout"
   // planning and presets
   | "plan/unsupported"
+  | "plan/mismatch"
   | "preset/unknown"
   | "preset/invalid"
   // models and the runtime

@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import sharp from "sharp";
 import { OmnispecError } from "../errors.js";
 import { streamRaw } from "../media/ffmpeg.js";
+import { decodeAudio } from "../modalities/audio/decode.js";
+import { logMel } from "../modalities/audio/log-mel.js";
 import type { Task } from "../task/define-task.js";
 import type { Plan } from "./plan.js";
 import type { PlanJSON, PlanStep, SlotPlanJSON } from "./types.js";
@@ -26,11 +28,13 @@ export interface MaterializedVideo {
   secondPerGridT: number;
 }
 
-/** An AUDIO slot's samples at the plan's rate (features are made by the model route that knows its front end). */
+/** An AUDIO slot's mono samples at the plan's rate, and its features when the plan names a log-mel front end. */
 export interface MaterializedAudio {
   slot: string;
   samples: Float32Array;
   sampleRate: number;
+  /** Whisper-style log-mel `input_features`, `[1, bins, frames]`, with the feature attention mask */
+  features?: { kind: "log-mel"; data: Float32Array; dims: [number, number, number]; validFrames: number; attentionMask: Uint8Array };
 }
 
 /** Every media tensor of one sample, keyed by slot (list items as `slot[i]`). */
@@ -190,20 +194,35 @@ async function materializeVideo(slot: string, plan: SlotPlanJSON, value: unknown
 
 async function materializeAudio(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string): Promise<MaterializedAudio> {
   const input = source(plan, value, slot, baseDir);
-  const rate = Number((step(plan, "resample")?.params as { to?: number } | undefined)?.to ?? plan.sample_rate ?? 16000);
-  const chunks: Buffer[] = [];
-  const file = typeof input === "string" ? input : "pipe:0";
-  if (typeof input !== "string") throw new OmnispecError("input/invalid", "audio is read from a file path", { slot });
-  await streamRaw({ input: file, outputOptions: ["-vn", "-ac", "1", "-ar", String(rate)], format: "f32le", onData: (c) => chunks.push(c), slot });
-  const all = Buffer.concat(chunks);
-  const samples = new Float32Array(all.buffer.slice(all.byteOffset, all.byteOffset + all.length - (all.length % 4)));
-  return { slot, samples, sampleRate: rate };
+  const rate = Number((step(plan, "resample")?.params as { to?: number } | undefined)?.to ?? plan.sample_rate ?? (plan.original as { sample_rate?: number } | undefined)?.sample_rate ?? 16000);
+  const trim = step(plan, "trim")?.params as { start?: number; end?: number } | undefined;
+  const cap = plan.steps.find((s) => s.op === "truncate" && s.params.max_seconds !== undefined)?.params.max_seconds as number | undefined;
+  const decoded = await decodeAudio(input, { sampleRate: rate, start: trim?.start, end: trim?.end, maxSeconds: cap, slot });
+  const planned = plan.samples as number | undefined;
+  if (plan.exact && planned !== undefined && Math.abs(decoded.samples.length - planned) > 1) {
+    throw new OmnispecError("plan/mismatch", `decoded ${decoded.samples.length} samples, the plan counts ${planned}`, {
+      slot,
+      file: typeof input === "string" ? input : undefined,
+      hint: "the file changed since it was planned, or its header lies about its length: plan it again",
+    });
+  }
+  const out: MaterializedAudio = { slot, samples: decoded.samples, sampleRate: decoded.sampleRate };
+  const f = step(plan, "features")?.params as { kind?: string; bins?: number; n_fft?: number; hop?: number; frames?: number; mask?: number } | undefined;
+  if (f?.kind === "log-mel") {
+    const window = plan.steps.find((s) => (s.op === "pad" || s.op === "truncate") && s.params.window_seconds !== undefined)?.params.window_seconds as number | undefined;
+    const mel = logMel(decoded.samples, { nMels: f.bins, nFft: f.n_fft, hop: f.hop, sampleRate: rate, chunkLength: window, padding: window ? "max_length" : "none", slot });
+    if ((f.frames !== undefined && mel.frames !== f.frames) || (f.mask !== undefined && mel.validFrames !== f.mask)) {
+      throw new OmnispecError("plan/mismatch", `log-mel gave ${mel.frames} frames (${mel.validFrames} with signal), the plan counts ${f.frames} (${f.mask})`, { slot });
+    }
+    out.features = { kind: "log-mel", data: mel.features, dims: [1, mel.nMels, mel.frames], validFrames: mel.validFrames, attentionMask: mel.attentionMask };
+  }
+  return out;
 }
 
 /**
  * The tensors of one sample, following the plan's steps: per IMAGE slot `pixel_values` (`[patches, 3·2·p·p]` with
  * `image_grid_thw`, or `[1, 3, H, W]` for fixed-size presets), per VIDEO slot `pixel_values_videos` with
- * `video_grid_thw` and `second_per_grid_t`, per AUDIO slot mono samples at the plan's rate. No model code runs here.
+ * `video_grid_thw` and `second_per_grid_t`, per AUDIO slot mono samples at the plan's rate (as `decodeAudio` gives them) and, for log-mel presets, `input_features`. No model code runs here.
  *
  * @example
  * import { defineTask, compile } from "omnispec";

@@ -29,6 +29,10 @@ export interface RunOptions extends ModelLocationOptions {
   returnTokenStats?: boolean;
   /** Qwen3-style thinking (`enable_thinking` of the chat template); default: the template's own default */
   thinking?: boolean;
+  /** speech recognition: the spoken language as a Whisper code ("en", "de"); default: detected from the audio */
+  language?: string;
+  /** speech recognition: translate into English instead of transcribing */
+  translate?: boolean;
   /** folder for the embedded tiny models; default `.omnispec/models` */
   modelsDir?: string;
   /** folder that relative media paths are resolved against */
@@ -55,6 +59,8 @@ export interface SlotTrace {
   /** per choice: summed log-probability (generation routes) or logit (classifiers) */
   scores?: Record<string, number>;
   tokens?: number;
+  /** speech recognition: the language token the decoder was given (or detected) */
+  language?: string;
 }
 
 export interface RunResult<O = Record<string, unknown>> {

@@ -30,6 +30,7 @@ describe("omnispec models", () => {
     expect(made.embedded.every((m) => m.generated && existsSync(join(m.folder, "config.json")))).toBe(true);
     const routes = new Map(made.routes.map((r) => [r.name, r]));
     expect(routes.get("qwen-vl")?.inputs).toContain("VIDEO");
+    expect(routes.get("asr")?.inputs).toEqual(["AUDIO"]);
     const text = cli("models", "--dir", dir);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain("random weights");

@@ -1,10 +1,11 @@
 // `omnispec run` as a user runs it (a spawned process through tsx), on the embedded tiny models generated into tests/tmp.
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ffmpegBinaries } from "../../media/ffmpeg.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const tmp = join(root, "tests/tmp/cli-run");
@@ -16,11 +17,14 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 let photo = "";
+let speech = "";
 
 beforeAll(async () => {
   mkdirSync(tmp, { recursive: true });
   photo = join(tmp, "photo.png");
   await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 200, g: 60, b: 40 } } }).png().toFile(photo);
+  speech = join(tmp, "tone.wav");
+  execFileSync(ffmpegBinaries().ffmpeg, ["-y", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=700:sample_rate=16000:duration=2", speech]);
 });
 
 interface RunJson {
@@ -59,5 +63,14 @@ describe("omnispec run", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("model/not-found");
     expect(bad.stderr).toContain(missing);
+  });
+
+  it("transcribes with the asr preset on the tiny Whisper, with the language token the user asked for", () => {
+    const r = cli("run", "asr", "-i", `audio=${speech}`, "--json", "--offline", "--models-dir", models, "--language", "de", "--max-new-tokens", "5");
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as RunJson & { plan: { slots: { audio: { samples: number; feature_frames: number } } } };
+    expect(typeof out.outputs.transcript).toBe("string");
+    expect(out.model.route).toBe("asr");
+    expect(out.plan.slots.audio).toMatchObject({ tokens: 1500, samples: 32000, feature_frames: 200 });
   });
 });

@@ -17,6 +17,8 @@ interface RunFlags {
   offline?: boolean;
   tokenStats?: boolean;
   modelsDir?: string;
+  language?: string;
+  translate?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -38,6 +40,8 @@ export function registerRun(program: Command): void {
     .option("--no-thinking", "Qwen3-style thinking off")
     .option("--offline", "never use the network (hub ids must already be local)")
     .option("--token-stats", "with --json: per generated token its log-probability and entropy")
+    .option("--language <code>", "speech recognition: the spoken language (Whisper code such as en, de); default: detected")
+    .option("--translate", "speech recognition: translate into English")
     .option("--models-dir <folder>", "where the embedded tiny models are generated", ".omnispec/models")
     .addHelpText(
       "after",
@@ -58,6 +62,8 @@ Examples:
         preset: flags.preset,
         offline: flags.offline,
         modelsDir: flags.modelsDir,
+        language: flags.language,
+        translate: flags.translate,
         thinking: flags.thinking,
         returnTokenStats: flags.tokenStats,
         stream: streaming ? (text) => process.stdout.write(text) : undefined,
