@@ -1,8 +1,10 @@
 // npm run demo [-- --media DIR]: omnispec end to end, offline, on media it generates (or on a folder of real files).
-import { readdirSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compile, defineTask, OmnispecError } from "../src/index.js";
+import { compile, defineTask, OmnispecError, type Task } from "../src/index.js";
+import type { PlanJSON } from "../src/plan/types.js";
+import type { RunOptions } from "../src/runtime/index.js";
 import { taskPresets } from "../presets/tasks.js";
 import { sampleMedia } from "./sample-media.js";
 
@@ -118,7 +120,55 @@ async function main(): Promise<void> {
   }
   console.log(`${"total".padEnd(16)} ${fmt(total).padStart(6)} tokens  (no pixel was read)`);
 
+  await runStage(media, photo);
+
   console.log(`\ndemo finished in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+// stage 5: the same kinds of tasks run end to end on the embedded tiny models (transformers.js, offline).
+async function runStage(media: { clip?: string; audio?: string }, photo: string): Promise<void> {
+  section("5. run: the tasks on small local models, offline");
+  const { run, loadModel, textCounter } = await import("../src/runtime/index.js");
+  console.log("the embedded tiny models have random weights: the outputs show the plumbing (exact plans in, typed outputs out), not meaning.\n");
+  const out = join(root, ".omnispec/demo-out");
+  mkdirSync(out, { recursive: true });
+  const options = { offline: true, modelsDir: join(root, ".omnispec/models"), generation: { maxNewTokens: 12 } };
+  const describe = (plan: PlanJSON, slot: string): string => {
+    const s = plan.slots[slot];
+    const o = s.original as { width?: number; height?: number; seconds?: number } | undefined;
+    const r = s.resized as { width: number; height: number } | undefined;
+    const f = s.frames as { indices: number[] } | undefined;
+    const parts = [
+      o?.width !== undefined && r ? `${o.width}x${o.height} -> ${r.width}x${r.height}` : "",
+      f ? `${f.indices.length} frames` : "",
+      typeof s.samples === "number" ? `${fmt(s.samples)} samples, ${fmt(s.feature_frames as number)} mel frames` : "",
+      s.grid_thw ? `grid ${(s.grid_thw as number[]).join("x")}` : "",
+      `${fmt(s.tokens)} ${s.modality.toLowerCase()} tokens`,
+    ];
+    return parts.filter(Boolean).join(", ");
+  };
+  const show = async (label: string, task: Task, sample: Record<string, unknown>, media: string, extra: Partial<RunOptions> = {}) => {
+    const r = await run(task, sample, { ...options, ...extra });
+    const t = r.timings;
+    console.log(`${bold(label)}  ${r.model.route} · ${relative(root, r.model.id)}`);
+    console.log(`  plan    ${r.plan.preset} · ${fmt(r.plan.total_tokens)} tokens · ${media}: ${describe(r.plan, media)}`);
+    for (const [slot, value] of Object.entries(r.outputs as Record<string, unknown>)) console.log(`  output  ${slot} = ${JSON.stringify(value)}`);
+    console.log(`  time    ${t.total.toFixed(0)} ms (load ${t.load.toFixed(0)}, plan ${t.plan.toFixed(0)}, tensors ${t.materialize.toFixed(0)}, model ${t.model.toFixed(0)})\n`);
+    return r;
+  };
+
+  await show("caption", defineTask(taskPresets.caption), { img: photo }, "img");
+  await show("vqa", defineTask(taskPresets.vqa_gen), { image: photo, question: "what colour is the roof?" }, "image");
+  const grounding = defineTask(taskPresets.grounding);
+  const g = await show("grounding", grounding, { image: photo, phrase: "the house" }, "image");
+  // the predicted box goes back into the plan as the target's value, and the plan draws it on the photo
+  const model = await loadModel(g.model.id, options);
+  const drawn = await compile(grounding, { image: photo, phrase: "the house", box: g.outputs.box }, { preset: model.preset, tokenizer: textCounter(model) });
+  const picture = join(out, "grounding.png");
+  await drawn.render({ out: picture });
+  console.log(`  the predicted box on the photo: ${relative(process.cwd(), picture)}\n`);
+  if (media.audio) await show("asr", defineTask(taskPresets.asr), { audio: media.audio }, "audio", { language: "en" });
+  if (media.clip) await show("video", defineTask("[VIDEO:clip] what happens in the video? -> [TEXT:answer]"), { clip: media.clip }, "clip");
 }
 
 main().catch((e: unknown) => {

@@ -1,5 +1,5 @@
 // omnispec/runtime: run tasks on local models with transformers.js (the core never imports it).
-export { run, loadModel, clearLoadedModels, defaultModelKind, type LoadedModel } from "./run.js";
+export { run, loadModel, clearLoadedModels, defaultModelKind, textCounter, type LoadedModel } from "./run.js";
 export { resolveModel, requireFiles, checkLayerCount, applyLocation, type ModelConfig, type ResolvedModel } from "./resolve.js";
 export { registerRoute, listRoutes, routeFor } from "./routes/index.js";
 export type { RuntimeRoute, RouteContext, RouteResult } from "./routes/index.js";

@@ -95,6 +95,7 @@ describe("run on the tiny Qwen2-VL", () => {
     const box = g.outputs.region as number[];
     expect(boxPrefix(g.trace.region.text ?? "", "qwen2-vl-rel1000")).toBe(2);
     expect(box.every((v, i) => v >= 0 && v <= (i % 2 === 0 ? 320 : 200))).toBe(true);
+    expect(box[2] > box[0] && box[3] > box[1]).toBe(true);
   });
 });
 
@@ -203,5 +204,13 @@ describe("boxPrefix", () => {
     expect(boxPrefix("[1, 2, 3, 4]", "qwen2.5-vl-abs", 500)).toBe(2);
     expect(boxPrefix("[1,", "qwen2.5-vl-abs")).toBe(1);
     expect(boxPrefix("[1,2", "qwen2.5-vl-abs")).toBe(0);
+    // a real box: the second corner strictly right of and below the first, the first short of the limit
+    expect(boxPrefix("(500,500),(6", "qwen2-vl-rel1000")).toBe(1);
+    expect(boxPrefix("(500,500),(4", "qwen2-vl-rel1000")).toBe(0);
+    expect(boxPrefix("(500,500),(501,50", "qwen2-vl-rel1000")).toBe(1);
+    expect(boxPrefix("(500,500),(501,500)", "qwen2-vl-rel1000")).toBe(0);
+    expect(boxPrefix("(1000", "qwen2-vl-rel1000")).toBe(0);
+    expect(boxPrefix("10 20 11 21", "ofa-bins", 999)).toBe(2);
+    expect(boxPrefix("10 20 10", "ofa-bins", 999)).toBe(1);
   });
 });

@@ -140,7 +140,17 @@ function checkShape(task: Task, m: LoadedModel): void {
   }
 }
 
-function counterFor(m: LoadedModel): TextCounter | undefined {
+/**
+ * The model's own tokenizer as a plan's text counter (exact counts), for compiling plans the way `run()` does.
+ *
+ * @example
+ * import { compile, defineTask } from "omnispec";
+ * import { loadModel, textCounter } from "omnispec/runtime";
+ * const m = await loadModel("/abs/.omnispec/models/tiny-qwen2-vl", { offline: true });
+ * const task = defineTask("[IMAGE:img] where is the cat? -> [BOX:box]");
+ * const plan = await compile(task, { img: "cat.jpg", box: [10, 20, 200, 180] }, { preset: m.preset, tokenizer: textCounter(m) });
+ */
+export function textCounter(m: LoadedModel): TextCounter | undefined {
   const tokenizer = (m.handle as { tokenizer?: { encode(t: string, o: { add_special_tokens: boolean }): number[]; convert_tokens_to_ids(t: string): number } }).tokenizer;
   if (!tokenizer) return undefined;
   return {
@@ -175,7 +185,7 @@ export async function run<T extends Task>(task: T, sample: Record<string, unknow
   checkShape(task, m);
 
   const tPlan = performance.now();
-  const plan = await compile(task, sample, { preset: options.preset ?? m.preset, tokenizer: options.tokenizer ?? counterFor(m), baseDir: options.baseDir });
+  const plan = await compile(task, sample, { preset: options.preset ?? m.preset, tokenizer: options.tokenizer ?? textCounter(m), baseDir: options.baseDir });
   const planJson = plan.toJSON();
   timings.plan = performance.now() - tPlan;
 

@@ -42,22 +42,47 @@ const BOX_SYNTAX: Record<BoxConvention, string> = {
   "ofa-bins": "N N N N",
 };
 
-/** 0: invalid, 1: a valid prefix, 2: complete; numbers above `limit` are invalid */
+/** the range of the k-th number (x1, y1, x2, y2): the second corner lies right of and below the first */
+function numberRange(values: readonly number[], limit: number): [number, number] {
+  const k = values.length;
+  return k < 2 ? [0, limit - 1] : [values[k - 2] + 1, limit];
+}
+
+/** whether the digits typed so far can still become a number in [lo, hi] (numbers have at most 4 digits) */
+function canReach(digits: string, lo: number, hi: number): boolean {
+  if (digits === "0") return lo <= 0;
+  for (let e = 0; digits.length + e <= 4; e++) {
+    const base = Number(digits) * 10 ** e;
+    if (base <= hi && base + 10 ** e - 1 >= lo) return true;
+  }
+  return false;
+}
+
+/**
+ * 0: invalid, 1: a valid prefix, 2: complete. Numbers are at most `limit`, and the box is a real one: the second
+ * corner lies strictly right of and below the first.
+ */
 export function boxPrefix(text: string, convention: BoxConvention, limit = 1000): 0 | 1 | 2 {
   const syntax = BOX_SYNTAX[convention];
+  const values: number[] = [];
   let i = 0;
   let j = 0;
   while (i < text.length) {
     if (j >= syntax.length) return 0;
     if (syntax[j] === "N") {
-      let digits = 0;
-      while (i < text.length && /\d/.test(text[i]) && digits < 4) {
-        i++;
-        digits++;
+      const start = i;
+      while (i < text.length && /\d/.test(text[i]) && i - start < 4) i++;
+      const digits = text.slice(start, i);
+      if (digits.length === 0 || (digits.length > 1 && digits[0] === "0") || /\d/.test(text[i] ?? "")) return 0;
+      const [lo, hi] = numberRange(values, limit);
+      const value = Number(digits);
+      const fits = value >= lo && value <= hi;
+      if (i === text.length) {
+        if (fits && j === syntax.length - 1) return 2;
+        return fits || canReach(digits, lo, hi) ? 1 : 0;
       }
-      if (digits === 0 || Number(text.slice(i - digits, i)) > limit || (digits > 1 && text[i - digits] === "0")) return 0;
-      if (i === text.length) return j === syntax.length - 1 ? 2 : 1;
-      if (/\d/.test(text[i])) return 0;
+      if (!fits) return 0;
+      values.push(value);
       j++;
     } else {
       if (text[i] !== syntax[j]) return 0;
