@@ -4,3 +4,4 @@ export { readRows, sourceFormat, type Row, type RowFailure, type RowOrFailure, t
 export { readCsvRows } from "./csv.js";
 export { packChunks, ChunkPacker, firstFitDecreasing, syntheticLengths } from "./pack.js";
 export type { PackPiece, PackedChunk, PackOptions, PackStats, PackResult, SampleLength, SampleId, SyntheticLengthOptions } from "./pack.js";
+export { readRowBatches } from "./sources.js";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { OmnispecError } from "../errors.js";
 import { slotSchema, type Task, type TaskSlot } from "../task/define-task.js";
-import { readRows, sourceFormat } from "./sources.js";
+import { readRowBatches, sourceFormat } from "./sources.js";
 
 const MEDIA = new Set(["IMAGE", "AUDIO", "VIDEO"]);
 
@@ -55,19 +55,21 @@ export class DatasetLoader<T> implements AsyncIterable<T> {
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     const { task, bindings, onError, limit } = this.#prepare();
     let good = 0;
-    for await (const r of readRows(this.#source)) {
-      let sample: T;
-      try {
-        if ("error" in r) throw r.error;
-        sample = bind(r.values, r.row, bindings, this.#source) as T;
-      } catch (e) {
-        const err = e instanceof OmnispecError ? e : new OmnispecError("dataset/row", String(e), { file: this.#source, cause: e });
-        if (onError === "throw") throw err;
-        if (onError === "collect") this.errors.push(err);
-        continue;
+    for await (const batch of readRowBatches(this.#source)) {
+      for (const r of batch) {
+        let sample: T;
+        try {
+          if ("error" in r) throw r.error;
+          sample = bind(r.values, r.row, bindings, this.#source) as T;
+        } catch (e) {
+          const err = e instanceof OmnispecError ? e : new OmnispecError("dataset/row", String(e), { file: this.#source, cause: e });
+          if (onError === "throw") throw err;
+          if (onError === "collect") this.errors.push(err);
+          continue;
+        }
+        yield sample;
+        if (++good >= limit) return;
       }
-      yield sample;
-      if (++good >= limit) return;
     }
     void task;
   }
@@ -82,7 +84,8 @@ export class DatasetLoader<T> implements AsyncIterable<T> {
       let column = this.#options.columns?.[slot.name] ?? slot.name;
       // imagefolder layout: the single media slot reads file_name unless told otherwise
       if (format === "folder" && !this.#options.columns?.[slot.name] && mediaSlots.length === 1 && slot === mediaSlots[0]) column = "file_name";
-      return { slot, column, schema: slotSchema(slot, this.#task.outputs.includes(slot) ? "output" : "input"), root, feature: features?.[column] as Feature | undefined };
+      const plainString = !slot.list && !slot.fields && slot.attrs.choices === undefined && (slot.modality === "TEXT" || MEDIA.has(slot.modality));
+      return { slot, column, schema: slotSchema(slot, this.#task.outputs.includes(slot) ? "output" : "input"), root, feature: features?.[column] as Feature | undefined, plainString };
     });
     return { task: this.#task, bindings, onError: this.#options.onError ?? "collect", limit: this.#options.limit ?? Infinity };
   }
@@ -94,6 +97,8 @@ interface Binding {
   schema: z.ZodType;
   root: string;
   feature?: Feature;
+  /** values of this type need no zod pass (plain text, resolved media paths) */
+  plainString: boolean;
 }
 
 function bind(values: Record<string, unknown>, row: number, bindings: readonly Binding[], file: string): Record<string, unknown> {
@@ -113,6 +118,10 @@ function bind(values: Record<string, unknown>, row: number, bindings: readonly B
     if (MEDIA.has(b.slot.modality)) v = b.slot.list && Array.isArray(v) ? v.map((x) => media(x, b, where)) : media(v, b, where);
     else if (b.slot.modality === "BOX" && typeof v === "string" && v.trim().startsWith("[")) v = parseJson(v, where);
     else if ((b.slot.list || b.slot.fields) && typeof v === "string") v = parseJson(v, where);
+    if (b.plainString && typeof v === "string" && v.length > 0) {
+      out[b.slot.name] = v;
+      continue;
+    }
     const parsed = b.schema.safeParse(v);
     if (!parsed.success) {
       throw new OmnispecError("dataset/row", `column "${b.column}" does not fit slot "${b.slot.name}" (${b.slot.modality}): ${parsed.error.issues[0]?.message ?? "invalid"}`, {
@@ -149,6 +158,8 @@ function media(v: unknown, b: Binding, where: { file: string; row: number; slot:
   if (DATA_URL.test(v)) return Buffer.from(v.slice(v.indexOf(",") + 1), "base64");
   if (v.startsWith("base64:")) return Buffer.from(v.slice(7), "base64");
   if (v.startsWith("size:") || v.startsWith("meta:")) return v;
+  // a relative path with no ".." segment cannot leave the root: join it without resolving
+  if (!isAbsolute(v) && !v.includes("..") && !v.includes("\\")) return `${b.root}${sep}${v}`;
   const full = resolve(b.root, v);
   const rel = relative(b.root, full);
   if (rel.startsWith("..") || isAbsolute(rel) || rel.split(sep).includes("..")) {

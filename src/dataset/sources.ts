@@ -59,6 +59,58 @@ export async function* readRows(path: string): AsyncGenerator<RowOrFailure> {
   else yield* readFolder(path);
 }
 
+/**
+ * Reads any supported source as batches of numbered rows; JSONL is split in memory chunk by chunk (no await per line).
+ *
+ * @example
+ * import { readRowBatches } from "omnispec/dataset";
+ * for await (const batch of readRowBatches("train.jsonl")) console.log(batch.length);
+ */
+export async function* readRowBatches(path: string): AsyncGenerator<RowOrFailure[]> {
+  if (sourceFormat(path) === "jsonl") {
+    yield* jsonlBatches(path);
+    return;
+  }
+  let batch: RowOrFailure[] = [];
+  for await (const r of readRows(path)) {
+    batch.push(r);
+    if (batch.length >= 512) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function jsonlRow(file: string, n: number, line: string): RowOrFailure | undefined {
+  if (line.trim() === "") return undefined;
+  try {
+    const v = JSON.parse(line) as unknown;
+    if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("a line must hold a JSON object");
+    return { row: n, values: v as Record<string, unknown> };
+  } catch (e) {
+    return { row: n, error: new OmnispecError("dataset/row", `line is not a JSON object: ${(e as Error).message}`, { file, row: n }) };
+  }
+}
+
+async function* jsonlBatches(file: string): AsyncGenerator<RowOrFailure[]> {
+  let rest = "";
+  let n = 0;
+  for await (const chunk of createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 18 })) {
+    const text = rest + (chunk as string);
+    const lines = text.split("\n");
+    rest = lines.pop() ?? "";
+    const batch: RowOrFailure[] = [];
+    for (const raw of lines) {
+      const r = jsonlRow(file, ++n, raw.endsWith("\r") ? raw.slice(0, -1) : raw);
+      if (r) batch.push(r);
+    }
+    if (batch.length > 0) yield batch;
+  }
+  const last = jsonlRow(file, ++n, rest);
+  if (last) yield [last];
+}
+
 async function* readJsonl(file: string): AsyncGenerator<RowOrFailure> {
   let n = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
