@@ -7,6 +7,7 @@ import { decodeAudio } from "../modalities/audio/decode.js";
 import { logMel } from "../modalities/audio/log-mel.js";
 import type { Task } from "../task/define-task.js";
 import type { Plan } from "./plan.js";
+import type { ModelPreset } from "./preset.js";
 import type { PlanJSON, PlanStep, SlotPlanJSON } from "./types.js";
 
 /** An IMAGE slot's pixels: Qwen-style patches `[patches, 3·t·p·p]` with their grid, or a `[1, 3, H, W]` tensor. */
@@ -44,6 +45,13 @@ export interface Materialized {
   audios: Record<string, MaterializedAudio>;
 }
 
+export interface MaterializeOptions {
+  /** folder that relative media paths are resolved against */
+  baseDir?: string;
+  /** the preset the plan was compiled with: patch geometry and mean/std for slots whose plan does not state them */
+  preset?: ModelPreset;
+}
+
 const step = (plan: SlotPlanJSON, op: string): PlanStep | undefined => plan.steps.find((s) => s.op === op);
 
 function source(plan: SlotPlanJSON, value: unknown, slot: string, baseDir?: string): string | Uint8Array {
@@ -78,10 +86,10 @@ async function resizeRgb(rgb: { data: Uint8Array; width: number; height: number 
     .toBuffer();
 }
 
-function normalizer(plan: SlotPlanJSON): { scale: number[]; shift: number[] } {
+function normalizer(plan: SlotPlanJSON, preset?: ModelPreset): { scale: number[]; shift: number[] } {
   const p = step(plan, "normalize")?.params as { mean?: number[]; std?: number[] } | undefined;
-  const mean = p?.mean ?? [0, 0, 0];
-  const std = p?.std ?? [1, 1, 1];
+  const mean = p?.mean ?? preset?.image?.mean ?? [0, 0, 0];
+  const std = p?.std ?? preset?.image?.std ?? [1, 1, 1];
   // (x / 255 - mean) / std as one multiply-add
   return { scale: std.map((s) => 1 / (255 * s)), shift: mean.map((m, c) => -m / std[c]) };
 }
@@ -130,6 +138,19 @@ export function patchify(
   return { data: out, dims: [rows, dim], gridThw: [gt, gh, gw] };
 }
 
+/** the patches must have the plan's grid (and `pixel_values` shape, when the plan states it) */
+function checkShape(slot: string, plan: SlotPlanJSON, r: { dims: [number, number]; gridThw: [number, number, number] }): void {
+  const grid = (plan.grid_thw ?? (step(plan, "patchify")?.params as { grid_thw?: number[] } | undefined)?.grid_thw) as number[] | undefined;
+  const shape = (step(plan, "patchify")?.params as { pixel_values?: number[] } | undefined)?.pixel_values;
+  const same = (a: readonly number[] | undefined, b: readonly number[]) => a === undefined || (a.length === b.length && a.every((v, i) => v === b[i]));
+  if (!same(grid, r.gridThw) || !same(shape, r.dims)) {
+    throw new OmnispecError("plan/mismatch", `the pixels of "${slot}" came out as ${r.dims.join("x")} (grid ${r.gridThw.join("x")}), the plan says ${shape?.join("x") ?? "?"} (grid ${grid?.join("x") ?? "?"})`, {
+      slot,
+      hint: "the frame count or size disagrees with the plan's patch geometry: plan with the preset the model uses",
+    });
+  }
+}
+
 async function materializeImage(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string): Promise<MaterializedImage> {
   const resized = plan.resized as { width: number; height: number } | undefined;
   if (!resized) throw new OmnispecError("plan/unsupported", "the image plan has no resize step to follow", { slot });
@@ -140,6 +161,7 @@ async function materializeImage(slot: string, plan: SlotPlanJSON, value: unknown
   if (patch) {
     const frames = Array.from({ length: patch.temporal_patch }, () => pixels);
     const r = patchify(frames, resized.width, resized.height, { patch: patch.patch, temporal: patch.temporal_patch, merge: patch.merge, scale, shift });
+    checkShape(slot, plan, r);
     return { slot, layout: "patches", data: r.data, dims: r.dims, gridThw: r.gridThw };
   }
   const { width, height } = resized;
@@ -172,7 +194,7 @@ async function decodeFrames(file: string, indices: readonly number[], width: num
   return indices.map((i) => byIndex.get(i)!);
 }
 
-async function materializeVideo(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string): Promise<MaterializedVideo> {
+async function materializeVideo(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string, preset?: ModelPreset): Promise<MaterializedVideo> {
   const input = source(plan, value, slot, baseDir);
   if (typeof input !== "string") throw new OmnispecError("input/invalid", "a video is read from a file path", { slot });
   const frames = plan.frames as { indices: number[] } | undefined;
@@ -184,11 +206,13 @@ async function materializeVideo(slot: string, plan: SlotPlanJSON, value: unknown
   const resizedFrames: Uint8Array[] = [];
   for (const f of raw) resizedFrames.push(await resizeRgb({ data: f, width: original.width, height: original.height }, resized.width, resized.height));
   const [gt, gh] = patch.grid_thw;
-  const temporal = resizedFrames.length / gt;
-  const p = resized.height / gh;
-  const merge = 2;
-  const { scale, shift } = normalizer(plan);
+  const smart = preset?.image?.resize === "smart" ? preset.image : undefined;
+  const temporal = smart?.temporalPatchSize ?? resizedFrames.length / gt;
+  const p = smart?.patchSize ?? resized.height / gh;
+  const merge = smart?.mergeSize ?? 2;
+  const { scale, shift } = normalizer(plan, preset);
   const r = patchify(resizedFrames, resized.width, resized.height, { patch: p, temporal, merge, scale, shift });
+  checkShape(slot, plan, r);
   return { slot, data: r.data, dims: r.dims, gridThw: r.gridThw, secondPerGridT: Number(plan.second_per_grid_t ?? 1) };
 }
 
@@ -233,7 +257,7 @@ async function materializeAudio(slot: string, plan: SlotPlanJSON, value: unknown
  * const { images } = await materialize(plan, task, sample);
  * images.img.dims; // [patches, 1176], equal to plan.slots.img.grid_thw
  */
-export async function materialize(plan: Plan | PlanJSON, task: Task, sample: Record<string, unknown>, options: { baseDir?: string } = {}): Promise<Materialized> {
+export async function materialize(plan: Plan | PlanJSON, task: Task, sample: Record<string, unknown>, options: MaterializeOptions = {}): Promise<Materialized> {
   const data: PlanJSON = "toJSON" in plan ? plan.toJSON() : plan;
   const out: Materialized = { images: {}, videos: {}, audios: {} };
   const inputs = new Set(task.inputs.map((s) => s.name));
@@ -245,7 +269,7 @@ export async function materialize(plan: Plan | PlanJSON, task: Task, sample: Rec
     for (const [name, p, value] of entries) {
       if (value === undefined || p.generated) continue;
       if (p.modality === "IMAGE") out.images[name] = await materializeImage(name, p, value, options.baseDir);
-      else if (p.modality === "VIDEO") out.videos[name] = await materializeVideo(name, p, value, options.baseDir);
+      else if (p.modality === "VIDEO") out.videos[name] = await materializeVideo(name, p, value, options.baseDir, options.preset);
       else if (p.modality === "AUDIO") out.audios[name] = await materializeAudio(name, p, value, options.baseDir);
     }
   }

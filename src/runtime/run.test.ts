@@ -7,10 +7,11 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ffmpegBinaries } from "../media/ffmpeg.js";
-import { ropeIndex } from "../positions/index.js";
+import type { GridThw } from "../positions/types.js";
 import { defineTask } from "../task/define-task.js";
 import { OmnispecError } from "../errors.js";
 import { boxPrefix } from "./routes/generative.js";
+import { positions } from "./routes/qwen-vl.js";
 import { defaultModelKind, run } from "./run.js";
 import { ensureTinyModels } from "./tiny-models/index.js";
 
@@ -51,6 +52,19 @@ beforeAll(async () => {
   execFileSync(ffmpegBinaries().ffmpeg, ["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10:duration=2", "-pix_fmt", "yuv420p", clip]);
 }, 30_000);
 
+/** the position ids the qwen-vl route feeds equal transformers.js' own get_rope_index on the same ids and grids */
+async function expectTransformersRope(ids: number[], image: GridThw | undefined, video: GridThw | undefined): Promise<void> {
+  const model = (await AutoModelForImageTextToText.from_pretrained(paths["qwen2-vl"], { local_files_only: true })) as unknown as {
+    get_rope_index(ids: Tensor, image: Tensor | null, video: Tensor | null, mask: Tensor): [Tensor, Tensor];
+  };
+  const grid = (g: GridThw | undefined) => (g ? new Tensor("int64", BigInt64Array.from(g, BigInt), [1, 3]) : null);
+  const idsT = new Tensor("int64", BigInt64Array.from(ids, BigInt), [1, ids.length]);
+  const [theirs, delta] = model.get_rope_index(idsT, grid(image), grid(video), new Tensor("int64", new BigInt64Array(ids.length).fill(1n), [1, ids.length]));
+  const ours = positions(ids, "qwen2-vl", image ? [image] : [], video ? [video] : [], video ? [1] : [], undefined, 2);
+  expect(Array.from(ours.data, Number)).toEqual(Array.from(theirs.data as BigInt64Array, Number));
+  expect(ours.delta).toBe(Number((delta.data as BigInt64Array)[0]));
+}
+
 describe("run on the tiny Qwen2-VL", () => {
   it("is deterministic, depends on the image, and feeds the plan's token counts and positions", async () => {
     const a = await run(caption, { img: red }, { ...offline, model: paths["qwen2-vl"] });
@@ -64,15 +78,7 @@ describe("run on the tiny Qwen2-VL", () => {
     expect(a.input?.mediaTokens.img).toBe(a.plan.slots.img.tokens);
     const ids = a.input!.ids;
     expect(ids.filter((id) => id === 151655)).toHaveLength(a.plan.slots.img.tokens);
-    // the position ids omnispec feeds equal transformers.js' own get_rope_index on the same ids and grid
-    const model = (await AutoModelForImageTextToText.from_pretrained(paths["qwen2-vl"], { local_files_only: true })) as unknown as {
-      get_rope_index(ids: Tensor, grid: Tensor, video: null, mask: Tensor): [Tensor, Tensor];
-    };
-    const idsT = new Tensor("int64", BigInt64Array.from(ids, BigInt), [1, ids.length]);
-    const [theirs, delta] = model.get_rope_index(idsT, new Tensor("int64", BigInt64Array.from([t, h, w], BigInt), [1, 3]), null, new Tensor("int64", new BigInt64Array(ids.length).fill(1n), [1, ids.length]));
-    const ours = ropeIndex({ scheme: "qwen2-vl", inputIds: ids, imageGridThw: [[t, h, w]] });
-    expect(ours.positionIds.flat()).toEqual(Array.from(theirs.data as BigInt64Array, Number));
-    expect(ours.delta).toBe(Number((delta.data as BigInt64Array)[0]));
+    await expectTransformersRope(ids, [t, h, w], undefined);
   });
 
   it("takes a video through the vision encoder with the plan's grid and token count", async () => {
@@ -82,6 +88,7 @@ describe("run on the tiny Qwen2-VL", () => {
     expect(t).toBeGreaterThan(0);
     expect(r.input?.mediaTokens.clip).toBe((t * h * w) / 4);
     expect(r.input!.ids.filter((id) => id === 151656)).toHaveLength(r.plan.slots.clip.tokens);
+    await expectTransformersRope(r.input!.ids, undefined, [t, h, w]);
     expect(typeof r.outputs.answer).toBe("string");
   });
 

@@ -2,7 +2,7 @@
 // the plan's tensors, let the model's route produce the outputs, and validate them with the task's output schema.
 import { resolve } from "node:path";
 import { OmnispecError } from "../errors.js";
-import { compile } from "../plan/compile.js";
+import { compile, resolvePreset } from "../plan/compile.js";
 import { materialize } from "../plan/materialize.js";
 import type { ModelPreset } from "../plan/preset.js";
 import type { Task, TaskOutput, TaskSlot } from "../task/define-task.js";
@@ -189,11 +189,11 @@ export async function run<T extends Task>(task: T, sample: Record<string, unknow
   const planJson = plan.toJSON();
   timings.plan = performance.now() - tPlan;
 
+  const preset = typeof options.preset === "object" ? options.preset : options.preset === undefined ? m.preset : resolvePreset(options.preset);
   const tMat = performance.now();
-  const inputs = await materialize(planJson, task, sample, { baseDir: options.baseDir });
+  const inputs = await materialize(planJson, task, sample, { baseDir: options.baseDir, preset });
   timings.materialize = performance.now() - tMat;
 
-  const preset = typeof options.preset === "object" ? options.preset : options.preset === undefined ? m.preset : (await import("../plan/compile.js")).resolvePreset(options.preset);
   const r = await m.route.run(m.handle, {
     task,
     sample,

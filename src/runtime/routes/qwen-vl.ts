@@ -81,8 +81,8 @@ function textPreset(config: ModelConfig): ModelPreset {
   return { ...base, name: `text:${config.model_type}`, family: config.model_type, image: undefined, video: undefined, audio: undefined, positions: "1d" };
 }
 
-/** The 3-D position ids of the prompt, laid out `[3, 1, L]`, and the offset decode steps continue from. */
-function positions(ids: readonly number[], scheme: RopeScheme, images: GridThw[], videos: GridThw[], spg: number[], tokensPerSecond: number | undefined, merge: number): { data: BigInt64Array; delta: number } {
+/** The 3-D position ids of the prompt, laid out `[3, 1, L]`, and the offset decode steps continue from (what the route feeds). */
+export function positions(ids: readonly number[], scheme: RopeScheme, images: GridThw[], videos: GridThw[], spg: number[], tokensPerSecond: number | undefined, merge: number): { data: BigInt64Array; delta: number } {
   const r = ropeIndex({ scheme, inputIds: ids, imageGridThw: images, videoGridThw: videos, secondPerGridTs: spg, tokensPerSecond, mergeSize: merge, typed: true });
   const L = ids.length;
   const data = new BigInt64Array(3 * L);
