@@ -1,0 +1,197 @@
+// decoding image files to upright 8-bit RGB with sharp, the way Pillow's Image.open(...).convert("RGB") sees them.
+import { existsSync, statSync } from "node:fs";
+import sharp from "sharp";
+import { OmnispecError } from "../../errors.js";
+import type { RgbImage } from "./resample/types.js";
+
+type Metadata = Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
+
+/** Pillow's `MAX_IMAGE_PIXELS * 2`: past it Pillow refuses to open an image at all. */
+export const DEFAULT_MAX_PIXELS = 178_956_970;
+
+export interface DecodeImageOptions {
+  /** apply the EXIF orientation (default true); false keeps the stored pixels, as Pillow without `exif_transpose` */
+  orient?: boolean;
+  /** composite alpha over this colour (`"#ffffff"`, `"white"`); without it alpha is dropped, as Pillow's convert("RGB") does */
+  background?: string;
+  /** refuse images whose header declares more pixels, before decoding (default {@link DEFAULT_MAX_PIXELS}) */
+  maxPixels?: number;
+  /** named in errors */
+  slot?: string;
+}
+
+/** How an image is stored, read from its header. */
+export interface StoredImageInfo {
+  /** stored size, before orientation */
+  width: number;
+  height: number;
+  /** EXIF orientation tag, 1..8 (1 when absent) */
+  orientation: number;
+  format: string;
+  channels: number;
+  hasAlpha: boolean;
+  /** libvips interpretation: srgb, b-w, cmyk, rgb16, grey16, ... */
+  space: string;
+}
+
+export interface DecodedImage extends RgbImage {
+  original: StoredImageInfo;
+  /** what was done, in order, for plans and logs */
+  steps: string[];
+}
+
+export interface ImageSize {
+  /** upright size (orientation applied unless `orient: false`) */
+  width: number;
+  height: number;
+  orientation: number;
+  format: string;
+  /** stored size */
+  storedWidth: number;
+  storedHeight: number;
+}
+
+type Input = string | Uint8Array;
+
+function fileOf(input: Input): string | undefined {
+  return typeof input === "string" ? input : undefined;
+}
+
+function checkInput(input: Input, slot: string | undefined): void {
+  const file = fileOf(input);
+  if (file !== undefined) {
+    if (!existsSync(file)) {
+      throw new OmnispecError("media/not-found", "image file does not exist", { slot, file, hint: "check the path and the working folder" });
+    }
+    if (statSync(file).size === 0) throw new OmnispecError("media/unreadable", "image file is empty (0 bytes)", { slot, file });
+  } else if (input.length === 0) {
+    throw new OmnispecError("media/unreadable", "image bytes are empty", { slot });
+  }
+}
+
+function unreadable(e: unknown, input: Input, slot: string | undefined, stage: string): OmnispecError {
+  const message = e instanceof Error ? e.message : String(e);
+  const file = fileOf(input);
+  if (/unsupported image format/i.test(message)) {
+    return new OmnispecError("media/unsupported", "not an image format sharp can read", {
+      slot,
+      file,
+      cause: e,
+      hint: "use JPEG, PNG, WebP, GIF, TIFF or AVIF (is the file really an image? check its first bytes)",
+    });
+  }
+  return new OmnispecError("media/unreadable", `image could not be ${stage}: ${message.split("\n")[0]}`, {
+    slot,
+    file,
+    cause: e,
+    hint: "the file may be truncated or corrupt; re-encode or re-download it",
+  });
+}
+
+async function header(input: Input, slot: string | undefined, maxPixels: number): Promise<Metadata> {
+  checkInput(input, slot);
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (e) {
+    throw unreadable(e, input, slot, "read");
+  }
+  const file = fileOf(input);
+  if (!meta.width || !meta.height) throw new OmnispecError("media/unreadable", "image header has no size", { slot, file });
+  if (meta.width * meta.height > maxPixels) {
+    throw new OmnispecError("media/too-large", `image declares ${meta.width}x${meta.height} pixels, over the limit of ${maxPixels}`, {
+      slot,
+      file,
+      value: { width: meta.width, height: meta.height },
+      hint: "refused before decoding (decompression-bomb guard); raise maxPixels if the image is trusted",
+    });
+  }
+  return meta;
+}
+
+const swapsSides = (orientation: number): boolean => orientation >= 5 && orientation <= 8;
+
+/**
+ * Reads an image's size and EXIF orientation from its header only (no pixels decoded), refusing images over `maxPixels`.
+ *
+ * @example
+ * import { readImageSize } from "omnispec/modalities";
+ * const s = await readImageSize("photo.jpg"); // { width: 1200, height: 1800, orientation: 6, storedWidth: 1800, ... }
+ */
+export async function readImageSize(input: Input, opts: Omit<DecodeImageOptions, "background"> = {}): Promise<ImageSize> {
+  const meta = await header(input, opts.slot, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
+  const orientation = meta.orientation ?? 1;
+  const swap = opts.orient !== false && swapsSides(orientation);
+  return {
+    width: swap ? meta.height : meta.width,
+    height: swap ? meta.width : meta.height,
+    orientation,
+    format: meta.format ?? "unknown",
+    storedWidth: meta.width,
+    storedHeight: meta.height,
+  };
+}
+
+/**
+ * Decodes JPEG, PNG (8/16-bit, palette, alpha), WebP, GIF (first frame), TIFF or AVIF to upright interleaved 8-bit RGB.
+ * Grayscale and CMYK become RGB; alpha is dropped (Pillow's `convert("RGB")`) or composited on `background`.
+ * Embedded ICC profiles of RGB images are ignored, as Pillow ignores them.
+ *
+ * @example
+ * import { decodeImage } from "omnispec/modalities";
+ * const img = await decodeImage("photo.jpg", { slot: "img" }); // img.data.length === img.width * img.height * 3
+ */
+export async function decodeImage(input: Input, opts: DecodeImageOptions = {}): Promise<DecodedImage> {
+  const { slot } = opts;
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const meta = await header(input, slot, maxPixels);
+  const orientation = meta.orientation ?? 1;
+  const orient = opts.orient !== false;
+  const space = meta.space ?? "srgb";
+  const original: StoredImageInfo = {
+    width: meta.width!,
+    height: meta.height!,
+    orientation,
+    format: meta.format ?? "unknown",
+    channels: meta.channels ?? 3,
+    hasAlpha: meta.hasAlpha ?? false,
+    space,
+  };
+  const steps = [`decode ${original.format} ${original.width}x${original.height}${meta.pages && meta.pages > 1 ? ` (frame 1 of ${meta.pages})` : ""}`];
+  const cmyk = space === "cmyk";
+  // sharp reads the first frame of animations; the pixel limit was already checked from the header
+  let pipeline = sharp(input, { limitInputPixels: false, failOn: "truncated", ignoreIcc: !cmyk, autoOrient: orient });
+  if (orientation !== 1) {
+    steps.push(orient ? `orient exif ${orientation}${swapsSides(orientation) ? " (sides swapped)" : ""}` : `orient off (exif ${orientation} ignored)`);
+  }
+  if (cmyk) steps.push("cmyk to rgb");
+  else if (space === "b-w" || space === "grey16") steps.push("gray to rgb");
+  if (space === "rgb16" || space === "grey16" || (meta.depth !== undefined && meta.depth !== "uchar" && meta.depth !== "char")) steps.push("16-bit to 8-bit");
+  if (original.hasAlpha) {
+    if (opts.background !== undefined) {
+      pipeline = pipeline.flatten({ background: opts.background });
+      steps.push(`alpha composited on ${opts.background}`);
+    } else {
+      pipeline = pipeline.removeAlpha();
+      steps.push("alpha dropped");
+    }
+  }
+  try {
+    const { data, info } = await pipeline.toColourspace("srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+    const rgb = info.channels === 3 ? new Uint8Array(data.buffer, data.byteOffset, data.length) : dropExtraChannels(data, info.channels);
+    return { data: rgb, width: info.width, height: info.height, original, steps };
+  } catch (e) {
+    throw unreadable(e, input, slot, "decoded");
+  }
+}
+
+function dropExtraChannels(data: Uint8Array, channels: number): Uint8Array {
+  const n = data.length / channels;
+  const out = new Uint8Array(n * 3);
+  for (let i = 0, p = 0, o = 0; i < n; i++, p += channels, o += 3) {
+    out[o] = data[p];
+    out[o + 1] = data[p + 1];
+    out[o + 2] = data[p + 2];
+  }
+  return out;
+}

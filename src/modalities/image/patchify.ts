@@ -1,0 +1,111 @@
+// rescale, normalise and cut resized RGB frames into the patch rows the Qwen vision encoders read.
+import { OmnispecError } from "../../errors.js";
+import type { RgbImage } from "./resample/types.js";
+
+/** OpenAI CLIP mean/std: Qwen2-VL, Qwen2.5-VL, Qwen2.5-Omni. */
+export const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
+export const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
+/** Qwen3-VL mean/std. */
+export const HALF_MEAN = [0.5, 0.5, 0.5] as const;
+export const HALF_STD = [0.5, 0.5, 0.5] as const;
+
+export interface PatchifyOptions {
+  /** pixels per patch side: 14 (Qwen2/2.5) or 16 (Qwen3) */
+  patchSize: number;
+  /** patches per merge-window side (2) */
+  mergeSize: number;
+  /** frames per temporal patch (2); still images are repeated to fill it */
+  temporalPatchSize: number;
+  mean: readonly number[];
+  std: readonly number[];
+  /** default 1/255 */
+  rescale?: number;
+  /** named in errors */
+  slot?: string;
+}
+
+export interface Patches {
+  /** [numPatches, 3 * temporalPatchSize * patchSize^2], row-major */
+  pixelValues: Float32Array;
+  dims: [number, number];
+  /** [grid_t, grid_h, grid_w] in patches */
+  gridThw: [number, number, number];
+}
+
+/**
+ * The 256 normalised values of each channel, rounded to float32 after the rescale and again after the normalisation,
+ * as transformers.js computes them in its Float32Array.
+ *
+ * @example
+ * import { normalizeTable, CLIP_MEAN, CLIP_STD } from "omnispec/modalities";
+ * const t = normalizeTable(CLIP_MEAN, CLIP_STD); // t[0 * 256 + 255] is red 255 normalised
+ */
+export function normalizeTable(mean: readonly number[], std: readonly number[], rescale = 1 / 255): Float32Array {
+  const table = new Float32Array(3 * 256);
+  for (let c = 0; c < 3; c++) {
+    for (let v = 0; v < 256; v++) table[c * 256 + v] = (Math.fround(rescale * v) - mean[c]) / std[c];
+  }
+  return table;
+}
+
+/**
+ * Rescales, normalises and patchifies one image (repeated to `temporalPatchSize` frames) or a list of video frames
+ * (grouped in temporal pairs; a short last group repeats the last frame), in the merge-window order of
+ * `Qwen2VLImageProcessor`: rows by (t, h/merge, w/merge, merge_h, merge_w), columns by (channel, t, y, x).
+ *
+ * @example
+ * import { patchify, CLIP_MEAN, CLIP_STD } from "omnispec/modalities";
+ * const img = { data: new Uint8Array(56 * 28 * 3), width: 56, height: 28 };
+ * const p = patchify(img, { patchSize: 14, mergeSize: 2, temporalPatchSize: 2, mean: CLIP_MEAN, std: CLIP_STD });
+ * // p.gridThw = [1, 2, 4], p.dims = [8, 1176]
+ */
+export function patchify(frames: RgbImage | readonly RgbImage[], opts: PatchifyOptions): Patches {
+  const list = Array.isArray(frames) ? (frames as readonly RgbImage[]) : [frames as RgbImage];
+  const { patchSize: p, mergeSize: m, temporalPatchSize: tps, slot } = opts;
+  if (list.length === 0) throw new OmnispecError("input/invalid", "patchify needs at least one frame", { slot });
+  const { width, height } = list[0];
+  const unit = p * m;
+  if (width % unit !== 0 || height % unit !== 0) {
+    throw new OmnispecError("plan/mismatch", `a ${width}x${height} image is not a multiple of patch x merge = ${unit}`, {
+      slot,
+      value: { width, height },
+      hint: "resize with smartResize first",
+    });
+  }
+  for (const f of list) {
+    if (f.width !== width || f.height !== height || f.data.length !== width * height * 3) {
+      throw new OmnispecError("plan/mismatch", `frames differ in size: ${f.width}x${f.height} vs ${width}x${height}`, { slot });
+    }
+  }
+  const table = normalizeTable(opts.mean, opts.std, opts.rescale);
+  const gridT = Math.ceil(list.length / tps);
+  const gh = height / p;
+  const gw = width / p;
+  const cols = 3 * tps * p * p;
+  const rows = gridT * gh * gw;
+  const out = new Float32Array(rows * cols);
+  const stride = width * 3;
+  let o = 0;
+  for (let t = 0; t < gridT; t++) {
+    for (let bh = 0; bh < gh / m; bh++) {
+      for (let bw = 0; bw < gw / m; bw++) {
+        for (let mh = 0; mh < m; mh++) {
+          for (let mw = 0; mw < m; mw++) {
+            const origin = (bh * m + mh) * p * stride + (bw * m + mw) * p * 3;
+            for (let c = 0; c < 3; c++) {
+              const lut = c * 256;
+              for (let tt = 0; tt < tps; tt++) {
+                const src = list[Math.min(t * tps + tt, list.length - 1)].data;
+                for (let py = 0; py < p; py++) {
+                  let s = origin + py * stride + c;
+                  for (let px = 0; px < p; px++, s += 3) out[o++] = table[lut + src[s]];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return { pixelValues: out, dims: [rows, cols], gridThw: [gridT, gh, gw] };
+}

@@ -1,0 +1,54 @@
+// one entry point for the three resamplers.
+import { OmnispecError } from "../../../errors.js";
+import { resizePillow } from "./pil.js";
+import { resizeSharp, resizeTransformersJs } from "./sharp.js";
+import type { ResampleMethod, RgbImage } from "./types.js";
+
+export { resizePillow, pillowCoefficients, bicubicKernel, PRECISION_BITS, type Coefficients } from "./pil.js";
+export { resizeSharp, resizeTransformersJs } from "./sharp.js";
+export type { ResampleMethod, RgbImage } from "./types.js";
+
+export const RESAMPLE_METHODS: readonly ResampleMethod[] = ["pil", "sharp", "transformersjs"];
+
+export interface ResizeOptions {
+  /** default `pil` (exact Pillow bicubic) */
+  method?: ResampleMethod;
+  /** named in errors */
+  slot?: string;
+}
+
+/**
+ * Resizes 8-bit RGB pixels to `width` x `height` with the chosen resampler.
+ *
+ * @example
+ * import { resize } from "omnispec/modalities";
+ * const img = { data: new Uint8Array(640 * 480 * 3), width: 640, height: 480 };
+ * const out = await resize(img, 224, 168, { method: "pil" }); // out.data.length === 224 * 168 * 3
+ */
+export async function resize(image: RgbImage, width: number, height: number, opts: ResizeOptions = {}): Promise<RgbImage> {
+  const method = opts.method ?? "pil";
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new OmnispecError("media/degenerate", `cannot resize to ${width}x${height}`, {
+      slot: opts.slot,
+      value: { width, height },
+      hint: "both sides must be positive integers",
+    });
+  }
+  if (image.data.length !== image.width * image.height * 3) {
+    throw new OmnispecError("input/invalid", `pixel buffer holds ${image.data.length} bytes, not ${image.width}x${image.height}x3`, { slot: opts.slot });
+  }
+  switch (method) {
+    case "pil":
+      return resizePillow(image, width, height);
+    case "sharp":
+      return resizeSharp(image, width, height);
+    case "transformersjs":
+      return resizeTransformersJs(image, width, height);
+    default:
+      throw new OmnispecError("input/invalid", `unknown resample method "${String(method)}"`, {
+        slot: opts.slot,
+        value: method,
+        hint: `use one of ${RESAMPLE_METHODS.join(", ")}`,
+      });
+  }
+}

@@ -1,0 +1,204 @@
+// pillow's ImagingResample (libImaging/Resample.c) for 8-bit RGB, bicubic a=-0.5: separable, fixed point, bit-exact.
+import type { RgbImage } from "./types.js";
+
+/** 32 bits minus 8 for the result minus 2 for overflow of negative lobes, as in Pillow. */
+export const PRECISION_BITS = 22;
+const HALF = 1 << (PRECISION_BITS - 1);
+const BICUBIC_SUPPORT = 2;
+
+/** Pillow's bicubic kernel with a = -0.5, written in its exact order of operations. */
+export function bicubicKernel(x: number): number {
+  const a = -0.5;
+  if (x < 0) x = -x;
+  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
+  return 0;
+}
+
+/** Per output pixel: the first input index, how many taps, and `ksize` fixed-point weights (rest zero). */
+export interface Coefficients {
+  ksize: number;
+  /** [start0, count0, start1, count1, ...] */
+  bounds: Int32Array;
+  /** outSize * ksize weights scaled by 2^22 */
+  weights: Int32Array;
+}
+
+/**
+ * Pillow's `precompute_coeffs` + `normalize_coeffs_8bpc` for resizing `inSize` samples to `outSize`.
+ *
+ * @example
+ * import { pillowCoefficients } from "omnispec/modalities";
+ * const c = pillowCoefficients(4, 2); // c.ksize === 9, c.bounds[0..1] === [0, 3]
+ */
+export function pillowCoefficients(inSize: number, outSize: number): Coefficients {
+  const scale = inSize / outSize;
+  const filterscale = scale < 1 ? 1 : scale;
+  const support = BICUBIC_SUPPORT * filterscale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const bounds = new Int32Array(outSize * 2);
+  const weights = new Int32Array(outSize * ksize);
+  const k = new Float64Array(ksize);
+  const ss = 1 / filterscale;
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale;
+    // c's (int) cast truncates toward zero
+    let xmin = Math.trunc(center - support + 0.5);
+    if (xmin < 0) xmin = 0;
+    let xmax = Math.trunc(center + support + 0.5);
+    if (xmax > inSize) xmax = inSize;
+    xmax -= xmin;
+    let ww = 0;
+    for (let x = 0; x < xmax; x++) {
+      const w = bicubicKernel((x + xmin - center + 0.5) * ss);
+      k[x] = w;
+      ww += w;
+    }
+    const row = xx * ksize;
+    for (let x = 0; x < xmax; x++) {
+      const w = ww !== 0 ? k[x] / ww : k[x];
+      weights[row + x] = w < 0 ? Math.trunc(-0.5 + w * (1 << PRECISION_BITS)) : Math.trunc(0.5 + w * (1 << PRECISION_BITS));
+    }
+    bounds[xx * 2] = xmin;
+    bounds[xx * 2 + 1] = xmax;
+  }
+  return { ksize, bounds, weights };
+}
+
+function clip8(ss: number): number {
+  const v = ss >> PRECISION_BITS;
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/** Horizontal pass over rows [rowStart, rowEnd) of `src` (3 channels) into `dst` rows starting at 0. */
+export function horizontalPass(
+  src: Uint8Array,
+  srcWidth: number,
+  rowStart: number,
+  rowEnd: number,
+  c: Coefficients,
+  dst: Uint8Array,
+  dstWidth: number,
+): void {
+  const { ksize, bounds, weights } = c;
+  const srcStride = srcWidth * 3;
+  let o = 0;
+  for (let y = rowStart; y < rowEnd; y++) {
+    const srcRow = y * srcStride;
+    for (let xx = 0; xx < dstWidth; xx++) {
+      const n = bounds[xx * 2 + 1];
+      let k = xx * ksize;
+      let p = srcRow + bounds[xx * 2] * 3;
+      let s0 = HALF;
+      let s1 = HALF;
+      let s2 = HALF;
+      let t = 0;
+      // four taps per step: fewer loop branches, more independent work per iteration
+      for (; t + 4 <= n; t += 4, k += 4, p += 12) {
+        const w0 = weights[k];
+        const w1 = weights[k + 1];
+        const w2 = weights[k + 2];
+        const w3 = weights[k + 3];
+        s0 += src[p] * w0 + src[p + 3] * w1 + src[p + 6] * w2 + src[p + 9] * w3;
+        s1 += src[p + 1] * w0 + src[p + 4] * w1 + src[p + 7] * w2 + src[p + 10] * w3;
+        s2 += src[p + 2] * w0 + src[p + 5] * w1 + src[p + 8] * w2 + src[p + 11] * w3;
+      }
+      for (; t < n; t++, k++, p += 3) {
+        const w = weights[k];
+        s0 += src[p] * w;
+        s1 += src[p + 1] * w;
+        s2 += src[p + 2] * w;
+      }
+      dst[o++] = clip8(s0);
+      dst[o++] = clip8(s1);
+      dst[o++] = clip8(s2);
+    }
+  }
+}
+
+/**
+ * Vertical pass for output rows [outStart, outEnd) into `dst` rows starting at 0; `src` row 0 is source row `rowOffset`.
+ * Whole rows are combined four taps at a time (integer sums are exact in any order), reading memory sequentially.
+ */
+export function verticalPass(
+  src: Uint8Array,
+  rowOffset: number,
+  c: Coefficients,
+  dst: Uint8Array,
+  width: number,
+  outStart: number,
+  outEnd: number,
+  acc: Int32Array,
+): void {
+  const { ksize, bounds, weights } = c;
+  const stride = width * 3;
+  for (let yy = outStart; yy < outEnd; yy++) {
+    const n = bounds[yy * 2 + 1];
+    const kw = yy * ksize;
+    const o = (yy - outStart) * stride;
+    let p = (bounds[yy * 2] - rowOffset) * stride;
+    let t = 0;
+    if (n > 4) {
+      acc.fill(HALF);
+      for (; t + 4 <= n; t += 4, p += 4 * stride) {
+        const w0 = weights[kw + t];
+        const w1 = weights[kw + t + 1];
+        const w2 = weights[kw + t + 2];
+        const w3 = weights[kw + t + 3];
+        const p1 = p + stride;
+        const p2 = p1 + stride;
+        const p3 = p2 + stride;
+        for (let i = 0; i < stride; i++) acc[i] += src[p + i] * w0 + src[p1 + i] * w1 + src[p2 + i] * w2 + src[p3 + i] * w3;
+      }
+    }
+    // the last 0..4 taps go straight to the output (unused taps read row p with weight 0)
+    const r = n - t;
+    const w0 = r > 0 ? weights[kw + t] : 0;
+    const w1 = r > 1 ? weights[kw + t + 1] : 0;
+    const w2 = r > 2 ? weights[kw + t + 2] : 0;
+    const w3 = r > 3 ? weights[kw + t + 3] : 0;
+    if (r === 0) p = 0;
+    const p1 = r > 1 ? p + stride : p;
+    const p2 = r > 2 ? p + 2 * stride : p;
+    const p3 = r > 3 ? p + 3 * stride : p;
+    if (t === 0) {
+      for (let i = 0; i < stride; i++) dst[o + i] = clip8(HALF + src[p + i] * w0 + src[p1 + i] * w1 + src[p2 + i] * w2 + src[p3 + i] * w3);
+    } else {
+      for (let i = 0; i < stride; i++) dst[o + i] = clip8(acc[i] + src[p + i] * w0 + src[p1 + i] * w1 + src[p2 + i] * w2 + src[p3 + i] * w3);
+    }
+  }
+}
+
+/**
+ * Resizes 8-bit RGB exactly as Pillow 9.4's `Image.resize((width, height), Image.BICUBIC)` does: zero differing values.
+ *
+ * @example
+ * import { resizePillow } from "omnispec/modalities";
+ * const out = resizePillow({ data: new Uint8Array(4 * 3).fill(200), width: 4, height: 1 }, 2, 1); // all 200
+ */
+export function resizePillow(image: RgbImage, width: number, height: number): RgbImage {
+  const { data, width: inW, height: inH } = image;
+  if (width === inW && height === inH) return { data: data.slice(), width, height };
+  const needH = width !== inW;
+  const needV = height !== inH;
+  const vert = pillowCoefficients(inH, height);
+  let src = data;
+  let rowOffset = 0;
+  let curW = inW;
+  if (needH) {
+    const first = vert.bounds[0];
+    const last = vert.bounds[height * 2 - 2] + vert.bounds[height * 2 - 1];
+    // pillow only resamples the rows the vertical pass will read
+    const rows = needV ? last - first : inH;
+    const start = needV ? first : 0;
+    const tmp = new Uint8Array(width * rows * 3);
+    horizontalPass(data, inW, start, start + rows, pillowCoefficients(inW, width), tmp, width);
+    src = tmp;
+    rowOffset = start;
+    curW = width;
+  }
+  if (!needV) return { data: src, width, height };
+  const out = new Uint8Array(curW * height * 3);
+  verticalPass(src, rowOffset, vert, out, curW, 0, height, new Int32Array(curW * 3));
+  return { data: out, width: curW, height };
+}
