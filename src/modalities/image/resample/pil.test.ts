@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { bicubicKernel, pillowCoefficients, PRECISION_BITS, resizePillow } from "./pil.js";
+import type { RgbImage } from "./types.js";
+
+function image(width: number, height: number, at: (x: number, y: number, c: number) => number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = at(x, y, c);
+  return { data, width, height };
+}
+
+const px = (img: RgbImage, x: number, y: number, c = 0) => img.data[(y * img.width + x) * 3 + c];
+
+describe("Pillow bicubic port", () => {
+  it("has the a = -0.5 kernel: 1 at 0, 0 at the integers, symmetric, zero beyond 2", () => {
+    expect(bicubicKernel(0)).toBe(1);
+    expect(Math.abs(bicubicKernel(1))).toBe(0);
+    expect(Math.abs(bicubicKernel(-1))).toBe(0);
+    expect(bicubicKernel(0.25)).toBe(bicubicKernel(-0.25));
+    expect(bicubicKernel(1.5)).toBeLessThan(0);
+    expect(bicubicKernel(2)).toBe(0);
+    expect(bicubicKernel(3)).toBe(0);
+  });
+
+  it("derives a 4 -> 2 downscale by hand: taps 111, 111, 29, -9 over 242 (fixed point, rounding offset, clip)", () => {
+    // scale 2: support 4, centres 1 and 3, kernel at (x - centre + 0.5) / 2 gives 0.8671875, 0.8671875, 0.2265625, -0.0703125 (sum 121/64)
+    const fixed = (num: number) => (num < 0 ? Math.trunc(-0.5 + (num / 242) * 2 ** 22) : Math.trunc(0.5 + (num / 242) * 2 ** 22));
+    const taps = [[111, 111, 29, -9], [-9, 29, 111, 111]];
+    const row = [[10, 50, 200, 250], [0, 255, 255, 0], [255, 0, 0, 255]];
+    const src = image(4, 1, (x, _y, c) => row[c][x]);
+    const out = resizePillow(src, 2, 1);
+    for (let c = 0; c < 3; c++) {
+      for (let xx = 0; xx < 2; xx++) {
+        const sum = taps[xx].reduce((s, t, i) => s + row[c][i] * fixed(t), 2 ** 21);
+        const expected = Math.min(255, Math.max(0, sum >> 22));
+        expect(px(out, xx, 0, c)).toBe(expected);
+      }
+    }
+    // the same taps vertically
+    const col = resizePillow(image(1, 4, (_x, y, c) => row[c][y]), 1, 2);
+    expect(Array.from(col.data)).toEqual(Array.from(out.data));
+  });
+
+  it("normalises coefficients so each output's weights sum to 2^22 (within rounding)", () => {
+    for (const [a, b] of [[97, 56], [640, 644], [1800, 448], [3, 100]]) {
+      const c = pillowCoefficients(a, b);
+      for (let i = 0; i < b; i++) {
+        let s = 0;
+        for (let k = 0; k < c.bounds[i * 2 + 1]; k++) s += c.weights[i * c.ksize + k];
+        expect(Math.abs(s - 2 ** PRECISION_BITS)).toBeLessThanOrEqual(c.ksize);
+        expect(c.bounds[i * 2] + c.bounds[i * 2 + 1]).toBeLessThanOrEqual(a);
+      }
+    }
+  });
+
+  it("returns an equal copy for an identity resize", () => {
+    const src = image(13, 7, (x, y, c) => (x * 31 + y * 17 + c * 5) & 255);
+    const out = resizePillow(src, 13, 7);
+    expect(out.data).not.toBe(src.data);
+    expect(Array.from(out.data)).toEqual(Array.from(src.data));
+  });
+
+  it("keeps a constant image constant, up and down", () => {
+    const src = image(37, 23, (_x, _y, c) => [12, 128, 250][c]);
+    for (const [w, h] of [[10, 6], [80, 51], [37, 60], [5, 23]]) {
+      const out = resizePillow(src, w, h);
+      for (let i = 0; i < out.data.length; i++) expect(out.data[i]).toBe([12, 128, 250][i % 3]);
+    }
+  });
+
+  it("averages a fine checkerboard to mid grey when downscaling (antialiasing)", () => {
+    const src = image(64, 64, (x, y) => ((x + y) % 2 ? 255 : 0));
+    const out = resizePillow(src, 8, 8);
+    // interior pixels see whole periods; borders are renormalised and may lean either way
+    for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) expect(Math.abs(px(out, x, y) - 127.5)).toBeLessThan(3);
+  });
+
+  it("commutes with mirroring", () => {
+    const src = image(41, 29, (x, y, c) => (x * x + 3 * y + 40 * c) & 255);
+    const mirrored = image(41, 29, (x, y, c) => px(src, 40 - x, y, c));
+    for (const [w, h] of [[20, 15], [77, 40]]) {
+      const a = resizePillow(src, w, h);
+      const b = resizePillow(mirrored, w, h);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) expect(px(b, w - 1 - x, y, c)).toBe(px(a, x, y, c));
+    }
+  });
+
+  it("resizes 1 x N and N x 1 strips", () => {
+    const strip = resizePillow(image(1, 1000, (_x, y) => y % 256), 28, 28);
+    expect(strip.data.length).toBe(28 * 28 * 3);
+    const dot = resizePillow(image(1, 1, () => 200), 3, 2);
+    expect(Array.from(dot.data)).toEqual(new Array(18).fill(200));
+  });
+});
