@@ -1,10 +1,13 @@
-// the tensors a model consumes, produced by following a plan's steps with omnispec's own decoders (sharp, ffmpeg).
+// the tensors a model consumes, produced by following a plan's steps with omnispec's own decoders: images upright
+// through decodeImage, Pillow-exact resampling, Qwen patchify; video frames by index through ffmpeg; audio via decodeAudio.
 import { resolve } from "node:path";
-import sharp from "sharp";
 import { OmnispecError } from "../errors.js";
 import { streamRaw } from "../media/ffmpeg.js";
 import { decodeAudio } from "../modalities/audio/decode.js";
 import { logMel } from "../modalities/audio/log-mel.js";
+import { decodeImage } from "../modalities/image/decode.js";
+import { normalizeTable, patchify } from "../modalities/image/patchify.js";
+import { resize, resizePillow, type ResampleMethod } from "../modalities/image/resample/index.js";
 import type { Task } from "../task/define-task.js";
 import type { Plan } from "./plan.js";
 import type { ModelPreset } from "./preset.js";
@@ -64,78 +67,15 @@ function source(plan: SlotPlanJSON, value: unknown, slot: string, baseDir?: stri
   });
 }
 
-/** Decodes an image upright (EXIF applied unless the plan says not), as RGB bytes. */
-async function decodeRgb(input: string | Uint8Array, plan: SlotPlanJSON, slot: string): Promise<{ data: Uint8Array; width: number; height: number }> {
-  const orient = step(plan, "orient");
-  let img = sharp(input, { limitInputPixels: false });
-  if (orient?.params.applied !== false) img = img.rotate();
-  try {
-    const { data, info } = await img.removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height };
-  } catch (e) {
-    throw new OmnispecError("media/unreadable", `could not decode the image: ${(e as Error).message}`, { slot, file: typeof input === "string" ? input : undefined, cause: e });
-  }
+/** the plan's resampler (`method` of its resize step), Pillow-exact bicubic by default */
+function resampler(plan: SlotPlanJSON): ResampleMethod {
+  const method = step(plan, "resize")?.params.method;
+  return method === "sharp" || method === "transformersjs" ? method : "pil";
 }
 
-/** Resizes RGB bytes with a bicubic kernel (the Pillow-exact resampler replaces this when it is available). */
-async function resizeRgb(rgb: { data: Uint8Array; width: number; height: number }, width: number, height: number): Promise<Uint8Array> {
-  if (rgb.width === width && rgb.height === height) return rgb.data;
-  return sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
-    .resize(width, height, { fit: "fill", kernel: "cubic" })
-    .raw()
-    .toBuffer();
-}
-
-function normalizer(plan: SlotPlanJSON, preset?: ModelPreset): { scale: number[]; shift: number[] } {
+function normalization(plan: SlotPlanJSON, preset?: ModelPreset): { mean: readonly number[]; std: readonly number[] } {
   const p = step(plan, "normalize")?.params as { mean?: number[]; std?: number[] } | undefined;
-  const mean = p?.mean ?? preset?.image?.mean ?? [0, 0, 0];
-  const std = p?.std ?? preset?.image?.std ?? [1, 1, 1];
-  // (x / 255 - mean) / std as one multiply-add
-  return { scale: std.map((s) => 1 / (255 * s)), shift: mean.map((m, c) => -m / std[c]) };
-}
-
-/**
- * Qwen-VL patch layout: frames `[T, H, W, 3]` (T a multiple of `temporal`) to rows of
- * `(t, h/merge, w/merge, merge, merge)` order, each row `(channel, temporal, patch, patch)`.
- */
-export function patchify(
-  frames: readonly Uint8Array[],
-  width: number,
-  height: number,
-  opts: { patch: number; temporal: number; merge: number; scale: number[]; shift: number[] },
-): { data: Float32Array; dims: [number, number]; gridThw: [number, number, number] } {
-  const { patch: p, temporal: tp, merge: m } = opts;
-  const gt = frames.length / tp;
-  const gh = height / p;
-  const gw = width / p;
-  const dim = 3 * tp * p * p;
-  const rows = gt * gh * gw;
-  const out = new Float32Array(rows * dim);
-  let o = 0;
-  for (let t = 0; t < gt; t++) {
-    for (let bh = 0; bh < gh / m; bh++) {
-      for (let bw = 0; bw < gw / m; bw++) {
-        for (let mh = 0; mh < m; mh++) {
-          for (let mw = 0; mw < m; mw++) {
-            const y0 = (bh * m + mh) * p;
-            const x0 = (bw * m + mw) * p;
-            for (let c = 0; c < 3; c++) {
-              const sc = opts.scale[c];
-              const sh = opts.shift[c];
-              for (let k = 0; k < tp; k++) {
-                const frame = frames[t * tp + k];
-                for (let y = 0; y < p; y++) {
-                  let i = ((y0 + y) * width + x0) * 3 + c;
-                  for (let x = 0; x < p; x++, i += 3) out[o++] = frame[i] * sc + sh;
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-  return { data: out, dims: [rows, dim], gridThw: [gt, gh, gw] };
+  return { mean: p?.mean ?? preset?.image?.mean ?? [0, 0, 0], std: p?.std ?? preset?.image?.std ?? [1, 1, 1] };
 }
 
 /** the patches must have the plan's grid (and `pixel_values` shape, when the plan states it) */
@@ -154,20 +94,20 @@ function checkShape(slot: string, plan: SlotPlanJSON, r: { dims: [number, number
 async function materializeImage(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string): Promise<MaterializedImage> {
   const resized = plan.resized as { width: number; height: number } | undefined;
   if (!resized) throw new OmnispecError("plan/unsupported", "the image plan has no resize step to follow", { slot });
-  const rgb = await decodeRgb(source(plan, value, slot, baseDir), plan, slot);
-  const pixels = await resizeRgb(rgb, resized.width, resized.height);
-  const { scale, shift } = normalizer(plan);
+  const decoded = await decodeImage(source(plan, value, slot, baseDir), { orient: step(plan, "orient")?.params.applied !== false, slot });
+  const pixels = await resize(decoded, resized.width, resized.height, { method: resampler(plan), slot });
+  const { mean, std } = normalization(plan);
   const patch = step(plan, "patchify")?.params as { patch: number; temporal_patch: number; merge: number } | undefined;
   if (patch) {
-    const frames = Array.from({ length: patch.temporal_patch }, () => pixels);
-    const r = patchify(frames, resized.width, resized.height, { patch: patch.patch, temporal: patch.temporal_patch, merge: patch.merge, scale, shift });
+    const r = patchify(pixels, { patchSize: patch.patch, mergeSize: patch.merge, temporalPatchSize: patch.temporal_patch, mean, std, slot });
     checkShape(slot, plan, r);
-    return { slot, layout: "patches", data: r.data, dims: r.dims, gridThw: r.gridThw };
+    return { slot, layout: "patches", data: r.pixelValues, dims: r.dims, gridThw: r.gridThw };
   }
   const { width, height } = resized;
+  const table = normalizeTable(mean, std);
   const data = new Float32Array(3 * width * height);
   for (let c = 0; c < 3; c++) {
-    for (let i = 0; i < width * height; i++) data[c * width * height + i] = pixels[i * 3 + c] * scale[c] + shift[c];
+    for (let i = 0; i < width * height; i++) data[c * width * height + i] = table[c * 256 + pixels.data[i * 3 + c]];
   }
   return { slot, layout: "chw", data, dims: [1, 3, height, width] };
 }
@@ -203,17 +143,19 @@ async function materializeVideo(slot: string, plan: SlotPlanJSON, value: unknown
   const patch = step(plan, "patchify")?.params as { grid_thw: [number, number, number] } | undefined;
   if (!frames || !resized || !original || !patch) throw new OmnispecError("plan/unsupported", "the video plan has no frames, size or grid to follow", { slot });
   const raw = await decodeFrames(input, frames.indices, original.width, original.height, slot);
-  const resizedFrames: Uint8Array[] = [];
-  for (const f of raw) resizedFrames.push(await resizeRgb({ data: f, width: original.width, height: original.height }, resized.width, resized.height));
+  // qwen-vl-utils resizes frames with torchvision's antialiased bicubic, which follows Pillow's filter
+  const resizedFrames = raw.map((data) => resizePillow({ data, width: original.width, height: original.height }, resized.width, resized.height));
   const [gt, gh] = patch.grid_thw;
   const smart = preset?.image?.resize === "smart" ? preset.image : undefined;
-  const temporal = smart?.temporalPatchSize ?? resizedFrames.length / gt;
-  const p = smart?.patchSize ?? resized.height / gh;
-  const merge = smart?.mergeSize ?? 2;
-  const { scale, shift } = normalizer(plan, preset);
-  const r = patchify(resizedFrames, resized.width, resized.height, { patch: p, temporal, merge, scale, shift });
+  const r = patchify(resizedFrames, {
+    patchSize: smart?.patchSize ?? resized.height / gh,
+    mergeSize: smart?.mergeSize ?? 2,
+    temporalPatchSize: smart?.temporalPatchSize ?? resizedFrames.length / gt,
+    ...normalization(plan, preset),
+    slot,
+  });
   checkShape(slot, plan, r);
-  return { slot, data: r.data, dims: r.dims, gridThw: r.gridThw, secondPerGridT: Number(plan.second_per_grid_t ?? 1) };
+  return { slot, data: r.pixelValues, dims: r.dims, gridThw: r.gridThw, secondPerGridT: Number(plan.second_per_grid_t ?? 1) };
 }
 
 async function materializeAudio(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string): Promise<MaterializedAudio> {
