@@ -9,6 +9,7 @@ import { decodeImage } from "../modalities/image/decode.js";
 import { normalizeTable, patchify } from "../modalities/image/patchify.js";
 import { resize, resizePillow, type ResampleMethod } from "../modalities/image/resample/index.js";
 import type { Task } from "../task/define-task.js";
+import { resolvePreset } from "./compile.js";
 import type { Plan } from "./plan.js";
 import type { ModelPreset } from "./preset.js";
 import type { PlanJSON, PlanStep, SlotPlanJSON } from "./types.js";
@@ -52,7 +53,7 @@ export interface MaterializeOptions {
   /** folder that relative media paths are resolved against */
   baseDir?: string;
   /** the preset the plan was compiled with: patch geometry and mean/std for slots whose plan does not state them */
-  preset?: ModelPreset;
+  preset?: string | ModelPreset;
 }
 
 const step = (plan: SlotPlanJSON, op: string): PlanStep | undefined => plan.steps.find((s) => s.op === op);
@@ -189,19 +190,21 @@ async function materializeAudio(slot: string, plan: SlotPlanJSON, value: unknown
 /**
  * The tensors of one sample, following the plan's steps: per IMAGE slot `pixel_values` (`[patches, 3·2·p·p]` with
  * `image_grid_thw`, or `[1, 3, H, W]` for fixed-size presets), per VIDEO slot `pixel_values_videos` with
- * `video_grid_thw` and `second_per_grid_t`, per AUDIO slot mono samples at the plan's rate (as `decodeAudio` gives them) and, for log-mel presets, `input_features`. No model code runs here.
+ * `video_grid_thw` and `second_per_grid_t`, per AUDIO slot mono samples at the plan's rate (as `decodeAudio` gives
+ * them) and, for log-mel presets, `input_features`. Shapes are checked against the plan. No model code runs here.
  *
  * @example
  * import { defineTask, compile } from "omnispec";
- * import { materialize } from "omnispec/plan";
+ * import { materialize } from "omnispec/runtime";
  * const task = defineTask("[IMAGE:img] what does the image describe? -> [TEXT:caption]");
  * const sample = { img: "photo.jpg" };
  * const plan = await compile(task, sample, { preset: "qwen2-vl" });
- * const { images } = await materialize(plan, task, sample);
+ * const { images } = await materialize(plan, task, sample, { preset: "qwen2-vl" });
  * images.img.dims; // [patches, 1176], equal to plan.slots.img.grid_thw
  */
 export async function materialize(plan: Plan | PlanJSON, task: Task, sample: Record<string, unknown>, options: MaterializeOptions = {}): Promise<Materialized> {
   const data: PlanJSON = "toJSON" in plan ? plan.toJSON() : plan;
+  const preset = options.preset === undefined ? undefined : resolvePreset(options.preset);
   const out: Materialized = { images: {}, videos: {}, audios: {} };
   const inputs = new Set(task.inputs.map((s) => s.name));
   for (const [key, slotPlan] of Object.entries(data.slots)) {
@@ -212,7 +215,7 @@ export async function materialize(plan: Plan | PlanJSON, task: Task, sample: Rec
     for (const [name, p, value] of entries) {
       if (value === undefined || p.generated) continue;
       if (p.modality === "IMAGE") out.images[name] = await materializeImage(name, p, value, options.baseDir);
-      else if (p.modality === "VIDEO") out.videos[name] = await materializeVideo(name, p, value, options.baseDir, options.preset);
+      else if (p.modality === "VIDEO") out.videos[name] = await materializeVideo(name, p, value, options.baseDir, preset);
       else if (p.modality === "AUDIO") out.audios[name] = await materializeAudio(name, p, value, options.baseDir);
     }
   }
