@@ -126,6 +126,15 @@ describe("generation options on the tiny Qwen3", () => {
     }
     expect(a.model.route).toBe("causal-lm");
   });
+
+  it("passes thinking on and off to the chat template: off closes an empty think block in the prompt", async () => {
+    const on = await run(chat, { name: "bob" }, { ...offline, model: paths.qwen3, thinking: true });
+    const off = await run(chat, { name: "bob" }, { ...offline, model: paths.qwen3, thinking: false });
+    const think = 151667;
+    expect(on.input!.ids.includes(think)).toBe(false);
+    expect(off.input!.ids.includes(think)).toBe(true);
+    expect(off.input!.tokens).toBeGreaterThan(on.input!.tokens);
+  });
 });
 
 describe("classifiers", () => {
