@@ -12,6 +12,16 @@ const QWEN_VISION = ["<|vision_start|>", "<|vision_end|>"] as const;
 const OMNI_VISION = ["<|vision_bos|>", "<|vision_eos|>"] as const;
 const QWEN_BOX = ["<|box_start|>", "<|box_end|>"] as const;
 
+// Qwen2-VL, Qwen2.5-VL and Omni share their vision processing (factor 28, hub min/max pixels, qwen-vl-utils 0.0.10 video)
+const QWEN_IMAGE_28 = {
+  resize: "smart", patchSize: 14, mergeSize: 2, temporalPatchSize: 2, minPixels: 3136, maxPixels: 12845056,
+  variant: "current", mean: CLIP_MEAN, std: CLIP_STD, resample: "pil", wrap: QWEN_VISION, pad: "<|image_pad|>",
+} as const;
+const QWEN_VIDEO_QVU_0_0_10 = {
+  sampler: "qwen-vl-utils-0.0.10", fps: 2, minFrames: 4, maxFrames: 768, minPixels: 100352, maxPixels: 602112,
+  totalPixels: 90316800, timestamps: "none", wrap: QWEN_VISION, pad: "<|video_pad|>",
+} as const;
+
 export const modelPresets = {
   ofa: {
     name: "ofa",
@@ -34,14 +44,8 @@ export const modelPresets = {
     description: "Qwen2-VL: native dynamic resolution (factor 28), M-RoPE, boxes as 0..1000 relative coordinates",
     family: "qwen2_vl",
     text: { wrap: "none", charsPerToken: 4 },
-    image: {
-      resize: "smart", patchSize: 14, mergeSize: 2, temporalPatchSize: 2, minPixels: 3136, maxPixels: 12845056,
-      variant: "current", mean: CLIP_MEAN, std: CLIP_STD, resample: "pil", wrap: QWEN_VISION, pad: "<|image_pad|>",
-    },
-    video: {
-      sampler: "qwen-vl-utils-0.0.10", fps: 2, minFrames: 4, maxFrames: 768, minPixels: 100352, maxPixels: 602112,
-      totalPixels: 90316800, timestamps: "none", wrap: QWEN_VISION, pad: "<|video_pad|>",
-    },
+    image: QWEN_IMAGE_28,
+    video: QWEN_VIDEO_QVU_0_0_10,
     box: { convention: "qwen2-vl-rel1000", wrap: QWEN_BOX },
     positions: "qwen2-vl",
   },
@@ -50,14 +54,8 @@ export const modelPresets = {
     description: "Qwen2.5-VL: factor 28, M-RoPE with absolute time (2 ids per second), boxes in resized-image pixels",
     family: "qwen2_5_vl",
     text: { wrap: "none", charsPerToken: 4 },
-    image: {
-      resize: "smart", patchSize: 14, mergeSize: 2, temporalPatchSize: 2, minPixels: 3136, maxPixels: 12845056,
-      variant: "current", mean: CLIP_MEAN, std: CLIP_STD, resample: "pil", wrap: QWEN_VISION, pad: "<|image_pad|>",
-    },
-    video: {
-      sampler: "qwen-vl-utils-0.0.10", fps: 2, minFrames: 4, maxFrames: 768, minPixels: 100352, maxPixels: 602112,
-      totalPixels: 90316800, timestamps: "none", wrap: QWEN_VISION, pad: "<|video_pad|>",
-    },
+    image: QWEN_IMAGE_28,
+    video: QWEN_VIDEO_QVU_0_0_10,
     box: { convention: "qwen2.5-vl-abs", wrap: [] },
     positions: "qwen2.5-vl",
     tokensPerSecond: 2,
@@ -83,14 +81,8 @@ export const modelPresets = {
     description: "Qwen2.5-Omni thinker: factor 28 vision, 128-bin log-mel audio in a 300 s window, TMRoPE (25 ids per second)",
     family: "qwen2_5_omni",
     text: { wrap: "none", charsPerToken: 4 },
-    image: {
-      resize: "smart", patchSize: 14, mergeSize: 2, temporalPatchSize: 2, minPixels: 3136, maxPixels: 12845056,
-      variant: "current", mean: CLIP_MEAN, std: CLIP_STD, resample: "pil", wrap: OMNI_VISION, pad: "<|IMAGE|>",
-    },
-    video: {
-      sampler: "qwen-vl-utils-0.0.10", fps: 2, minFrames: 4, maxFrames: 768, minPixels: 100352, maxPixels: 602112,
-      totalPixels: 90316800, timestamps: "none", wrap: OMNI_VISION, pad: "<|VIDEO|>",
-    },
+    image: { ...QWEN_IMAGE_28, wrap: OMNI_VISION, pad: "<|IMAGE|>" },
+    video: { ...QWEN_VIDEO_QVU_0_0_10, wrap: OMNI_VISION, pad: "<|VIDEO|>" },
     audio: {
       sampleRate: 16000, features: "whisper-log-mel", nMels: 128, chunkSeconds: 300, tokens: "qwen-audio",
       wrap: ["<|audio_bos|>", "<|audio_eos|>"], pad: "<|AUDIO|>", maxSeconds: 300,
