@@ -71,7 +71,7 @@ describe("hostile images", () => {
   const task = defineTask("[IMAGE:photo] what is it? -> [TEXT:a]");
   it.each([
     ["empty.jpg", "media/unreadable"],
-    ["text.jpg", "media/unreadable"],
+    ["text.jpg", "media/unsupported"],
     ["bomb.png", "media/too-large"],
     ["missing.jpg", "media/not-found"],
   ])("%s -> %s naming the slot and the file", async (name, code) => {
@@ -121,7 +121,7 @@ describe("a JSONL run over the hostile corpus", () => {
     const summary = await planJsonl(task, f("run.jsonl"), sink, { preset: "qwen2.5-vl", workers: 1 });
     expect(summary).toMatchObject({ lines: 5, planned: 2, failed: 3 });
     const out = text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(out.map((o) => o.error ?? "ok")).toEqual(["ok", "media/too-large", "media/no-stream", "media/unreadable", "ok"]);
+    expect(out.map((o) => o.error ?? "ok")).toEqual(["ok", "media/too-large", "media/no-stream", "media/unsupported", "ok"]);
     expect(out[1]).toMatchObject({ line: 2, slot: "photo", file: f("bomb.png") });
   });
 });

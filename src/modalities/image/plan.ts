@@ -1,7 +1,7 @@
 // planning IMAGE slots: read the header (never the pixels), orient, resize by the preset's scheme, patchify, count.
+import { readImageSize } from "./decode.js";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import sharp from "sharp";
 import { OmnispecError } from "../../errors.js";
 import type { SlotNode } from "../../instruction/ast.js";
 import { wrapped, type PlanContext, type SlotPlanner } from "../../plan/planners.js";
@@ -59,49 +59,20 @@ export async function imageHeader(
   }
   let input: string | Uint8Array;
   let source: ValueSource;
-  let file: string | undefined;
   if (typeof value === "string") {
-    file = opts.baseDir ? resolve(opts.baseDir, value) : value;
-    if (!existsSync(file)) throw new OmnispecError("media/not-found", "image file does not exist", { slot, file, hint: "check the path (relative paths are resolved against the dataset folder)" });
-    const bytes = statSync(file).size;
-    if (bytes === 0) throw new OmnispecError("media/unreadable", "image file is empty (0 bytes)", { slot, file });
+    const file = opts.baseDir ? resolve(opts.baseDir, value) : value;
     input = file;
-    source = { kind: "path", file, bytes };
+    source = { kind: "path", file, bytes: existsSync(file) ? statSync(file).size : 0 };
   } else if (value instanceof Uint8Array) {
-    if (value.length === 0) throw new OmnispecError("media/unreadable", "image bytes are empty", { slot });
     input = value;
     source = { kind: "bytes", bytes: value.length };
   } else {
     throw new OmnispecError("input/invalid", "an image is a path, file bytes, size:WxH, or { width, height }", { slot, value });
   }
-  let meta: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
-  try {
-    meta = await sharp(input, { limitInputPixels: false }).metadata();
-  } catch (e) {
-    throw new OmnispecError("media/unreadable", `not a readable image: ${(e as Error).message}`, { slot, file, cause: e });
-  }
-  if (!meta.width || !meta.height) throw new OmnispecError("media/unreadable", "image has no size in its header", { slot, file });
-  const limit = opts.maxPixels ?? 178_956_970;
-  if (meta.width * meta.height > limit) {
-    throw new OmnispecError("media/too-large", `image declares ${meta.width}x${meta.height} pixels, over the limit of ${limit}`, {
-      slot,
-      file,
-      value: { width: meta.width, height: meta.height },
-      hint: "refused before decoding (decompression-bomb guard); raise limits.maxPixels if the image is trusted",
-    });
-  }
-  const orientation = meta.orientation ?? 1;
-  const swap = orient && orientation >= 5 && orientation <= 8;
-  return {
-    width: swap ? meta.height : meta.width,
-    height: swap ? meta.width : meta.height,
-    storedWidth: meta.width,
-    storedHeight: meta.height,
-    orientation,
-    format: meta.format ?? "unknown",
-    source,
-  };
+  const size = await readImageSize(input, { slot, maxPixels: opts.maxPixels, orient });
+  return { ...size, source };
 }
+
 
 // transformers' get_resize_output_image_size(default_to_square=False): the short side becomes `edge`, the long one int(edge·long/short)
 function shortestEdgeSize(width: number, height: number, edge: number): { width: number; height: number } {
