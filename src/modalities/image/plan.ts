@@ -1,5 +1,4 @@
 // planning IMAGE slots: read the header (never the pixels), orient, resize by the preset's scheme, patchify, count.
-import { readImageSize } from "./decode.js";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { OmnispecError } from "../../errors.js";
@@ -10,6 +9,7 @@ import type { PlanStep, SlotPlanJSON, ValueSource } from "../../plan/types.js";
 import { smartResize, type SmartResizeVariant } from "./smart-resize.js";
 import { fixedResize, tileGrid } from "./tiles.js";
 import { imageGrid } from "./tokens.js";
+import { readImageSize } from "./decode.js";
 
 /** What planning needs to know of an image: its upright size and how it is stored. */
 export interface ImageHeader {
