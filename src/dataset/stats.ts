@@ -1,5 +1,4 @@
 // token accounting over a whole dataset: every sample compiled from metadata only, counted per slot, summarised.
-import { seededRandom } from "../util/random.js";
 import { dirname, resolve } from "node:path";
 import { OmnispecError } from "../errors.js";
 import { compile, resolvePreset, type CompileOptions } from "../plan/compile.js";
@@ -7,6 +6,7 @@ import { estimateCounter, loadTokenizer } from "../modalities/text/tokenizer.js"
 import type { ModelPreset } from "../plan/preset.js";
 import type { Task } from "../task/define-task.js";
 import { readRows, sourceFormat, type Row } from "./sources.js";
+import { seededRandom } from "../util/random.js";
 
 const MEDIA = new Set(["IMAGE", "AUDIO", "VIDEO"]);
 

@@ -1,9 +1,9 @@
 // the media behind a picture of a plan: upright resized pixels, sampled frames, mono pcm and a display log-mel.
-import { decodeAudio } from "../modalities/audio/decode.js";
 import sharp from "sharp";
 import { OmnispecError } from "../errors.js";
 import { streamRaw } from "../media/ffmpeg.js";
 import type { PlanStep, SlotPlanJSON } from "./types.js";
+import { decodeAudio } from "../modalities/audio/decode.js";
 
 export type MediaInput = string | Uint8Array;
 

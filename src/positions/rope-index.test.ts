@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { seededRandom } from "../util/random.js";
 import { describe, expect, it } from "vitest";
 import { OmnispecError } from "../errors.js";
 import { omniAudioTokens, ropeIndex, ropeIndexBatch, temporalIds } from "./rope-index.js";
 import { tokenLayout, type LayoutPart } from "./layout.js";
 import { QWEN_TOKEN_IDS, type GridThw, type RopeIndexOptions, type RopeScheme } from "./types.js";
+import { seededRandom } from "../util/random.js";
 
 interface GoldenResult {
   position_ids: number[][];

@@ -1,5 +1,4 @@
 // planning AUDIO slots: probe (or read metadata), resample to the preset's rate, window, features, token count.
-import { metaFields } from "../media-value.js";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -10,6 +9,7 @@ import { wrapped, type PlanContext, type SlotPlanner } from "../../plan/planners
 import type { AudioConfig } from "../../plan/preset.js";
 import type { PlanStep, SlotPlanJSON, ValueSource } from "../../plan/types.js";
 import { audioTokens } from "./tokens.js";
+import { metaFields } from "../media-value.js";
 
 export interface AudioHeader {
   /** seconds of audio (after start/end trimming is applied by the planner) */

@@ -1,5 +1,4 @@
 // planning VIDEO slots: probe (or read metadata), sample frames as the family's reference does, size, grid, count.
-import { metaFields } from "../media-value.js";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { OmnispecError } from "../../errors.js";
@@ -12,6 +11,7 @@ import { planVideoFrames, type PlanVideoOptions, type VideoMeta } from "./resize
 import type { FrameSamplingVariant } from "./sample-frames.js";
 import { omniInterleave } from "../../positions/index.js";
 import { audioTokensFor } from "../audio/plan.js";
+import { metaFields } from "../media-value.js";
 
 const FAMILIES: Record<string, VisionFamily> = {
   qwen2_vl: "qwen2-vl",
