@@ -48,18 +48,76 @@ export function normalizeTable(mean: readonly number[], std: readonly number[], 
   return table;
 }
 
+/** Geometry shared by the patchify kernel and its callers. */
+export interface PatchGeometry {
+  width: number;
+  height: number;
+  patchSize: number;
+  mergeSize: number;
+  temporalPatchSize: number;
+}
+
 /**
- * Rescales, normalises and patchifies one image (repeated to `temporalPatchSize` frames) or a list of video frames
- * (grouped in temporal pairs; a short last group repeats the last frame), in the merge-window order of
- * `Qwen2VLImageProcessor`: rows by (t, h/merge, w/merge, merge_h, merge_w), columns by (channel, t, y, x).
- *
- * @example
- * import { patchify, CLIP_MEAN, CLIP_STD } from "omnispec/modalities";
- * const img = { data: new Uint8Array(56 * 28 * 3), width: 56, height: 28 };
- * const p = patchify(img, { patchSize: 14, mergeSize: 2, temporalPatchSize: 2, mean: CLIP_MEAN, std: CLIP_STD });
- * // p.gridThw = [1, 2, 4], p.dims = [8, 1176]
+ * Writes source rows [yStart, yEnd) of one temporal group (`group[tt]` is frame tt's RGB) into `out`, whose patch rows
+ * for this group start at `tBase`. Each source row is read once, in order.
  */
-export function patchify(frames: RgbImage | readonly RgbImage[], opts: PatchifyOptions): Patches {
+export function patchRows(group: Uint8Array[], g: PatchGeometry, yStart: number, yEnd: number, table: Float32Array, out: Float32Array, tBase: number): void {
+  const p = g.patchSize;
+  const m = g.mergeSize;
+  const tps = g.temporalPatchSize;
+  const gw = g.width / p;
+  const area = p * p;
+  const plane = tps * area;
+  const cols = 3 * plane;
+  const stride = g.width * 3;
+  const first = group[0];
+  let still = true;
+  for (let tt = 1; tt < tps; tt++) if (group[tt] !== first) still = false;
+  for (let y = yStart; y < yEnd; y++) {
+    const ph = (y / p) | 0;
+    const bh = (ph / m) | 0;
+    const rowBase = (bh * gw + (ph - bh * m)) * m;
+    const inPatch = (y - ph * p) * p;
+    let s = y * stride;
+    for (let pw = 0; pw < gw; pw++) {
+      const bw = (pw / m) | 0;
+      // patch row in merge-window order (h/m, w/m, m_h, m_w); columns (channel, t, y, x)
+      let o = tBase + (rowBase + bw * m * m + (pw - bw * m)) * cols + inPatch;
+      for (let px = 0; px < p; px++, s += 3, o++) {
+        if (still) {
+          const r = table[first[s]];
+          const gr = table[256 + first[s + 1]];
+          const b = table[512 + first[s + 2]];
+          for (let tt = 0, q = o; tt < tps; tt++, q += area) {
+            out[q] = r;
+            out[q + plane] = gr;
+            out[q + 2 * plane] = b;
+          }
+        } else {
+          for (let tt = 0, q = o; tt < tps; tt++, q += area) {
+            const src = group[tt];
+            out[q] = table[src[s]];
+            out[q + plane] = table[256 + src[s + 1]];
+            out[q + 2 * plane] = table[512 + src[s + 2]];
+          }
+        }
+      }
+    }
+  }
+}
+
+interface Prepared {
+  list: readonly RgbImage[];
+  geometry: PatchGeometry;
+  table: Float32Array;
+  gridT: number;
+  gh: number;
+  gw: number;
+  rows: number;
+  cols: number;
+}
+
+function prepare(frames: RgbImage | readonly RgbImage[], opts: PatchifyOptions): Prepared {
   const list = Array.isArray(frames) ? (frames as readonly RgbImage[]) : [frames as RgbImage];
   const { patchSize: p, mergeSize: m, temporalPatchSize: tps, slot } = opts;
   if (list.length === 0) throw new OmnispecError("input/invalid", "patchify needs at least one frame", { slot });
@@ -77,35 +135,42 @@ export function patchify(frames: RgbImage | readonly RgbImage[], opts: PatchifyO
       throw new OmnispecError("plan/mismatch", `frames differ in size: ${f.width}x${f.height} vs ${width}x${height}`, { slot });
     }
   }
-  const table = normalizeTable(opts.mean, opts.std, opts.rescale);
   const gridT = Math.ceil(list.length / tps);
   const gh = height / p;
   const gw = width / p;
-  const cols = 3 * tps * p * p;
-  const rows = gridT * gh * gw;
-  const out = new Float32Array(rows * cols);
-  const stride = width * 3;
-  let o = 0;
-  for (let t = 0; t < gridT; t++) {
-    for (let bh = 0; bh < gh / m; bh++) {
-      for (let bw = 0; bw < gw / m; bw++) {
-        for (let mh = 0; mh < m; mh++) {
-          for (let mw = 0; mw < m; mw++) {
-            const origin = (bh * m + mh) * p * stride + (bw * m + mw) * p * 3;
-            for (let c = 0; c < 3; c++) {
-              const lut = c * 256;
-              for (let tt = 0; tt < tps; tt++) {
-                const src = list[Math.min(t * tps + tt, list.length - 1)].data;
-                for (let py = 0; py < p; py++) {
-                  let s = origin + py * stride + c;
-                  for (let px = 0; px < p; px++, s += 3) out[o++] = table[lut + src[s]];
-                }
-              }
-            }
-          }
-        }
-      }
-    }
+  return {
+    list,
+    geometry: { width, height, patchSize: p, mergeSize: m, temporalPatchSize: tps },
+    table: normalizeTable(opts.mean, opts.std, opts.rescale),
+    gridT,
+    gh,
+    gw,
+    rows: gridT * gh * gw,
+    cols: 3 * tps * p * p,
+  };
+}
+
+/** The frames of temporal group `t`; a short last group repeats the last frame. */
+function groupOf(list: readonly RgbImage[], t: number, tps: number): Uint8Array[] {
+  return Array.from({ length: tps }, (_, tt) => list[Math.min(t * tps + tt, list.length - 1)].data);
+}
+
+/**
+ * Rescales, normalises and patchifies one image (repeated to `temporalPatchSize` frames) or a list of video frames
+ * (grouped in temporal pairs; a short last group repeats the last frame), in the merge-window order of
+ * `Qwen2VLImageProcessor`: rows by (t, h/merge, w/merge, merge_h, merge_w), columns by (channel, t, y, x).
+ *
+ * @example
+ * import { patchify, CLIP_MEAN, CLIP_STD } from "omnispec/modalities";
+ * const img = { data: new Uint8Array(56 * 28 * 3), width: 56, height: 28 };
+ * const p = patchify(img, { patchSize: 14, mergeSize: 2, temporalPatchSize: 2, mean: CLIP_MEAN, std: CLIP_STD });
+ * // p.gridThw = [1, 2, 4], p.dims = [8, 1176]
+ */
+export function patchify(frames: RgbImage | readonly RgbImage[], opts: PatchifyOptions): Patches {
+  const q = prepare(frames, opts);
+  const out = new Float32Array(q.rows * q.cols);
+  for (let t = 0; t < q.gridT; t++) {
+    patchRows(groupOf(q.list, t, q.geometry.temporalPatchSize), q.geometry, 0, q.geometry.height, q.table, out, t * q.gh * q.gw * q.cols);
   }
-  return { pixelValues: out, dims: [rows, cols], gridThw: [gridT, gh, gw] };
+  return { pixelValues: out, dims: [q.rows, q.cols], gridThw: [q.gridT, q.gh, q.gw] };
 }

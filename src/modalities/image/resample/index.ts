@@ -1,11 +1,12 @@
 // one entry point for the three resamplers.
 import { OmnispecError } from "../../../errors.js";
-import { resizePillow } from "./pil.js";
+import { resizePillowParallel } from "./parallel.js";
 import { resizeSharp, resizeTransformersJs } from "./sharp.js";
 import type { ResampleMethod, RgbImage } from "./types.js";
 
 export { resizePillow, pillowCoefficients, bicubicKernel, PRECISION_BITS, type Coefficients } from "./pil.js";
 export { resizeSharp, resizeTransformersJs } from "./sharp.js";
+export { resizePillowParallel } from "./parallel.js";
 export type { ResampleMethod, RgbImage } from "./types.js";
 
 export const RESAMPLE_METHODS: readonly ResampleMethod[] = ["pil", "sharp", "transformersjs"];
@@ -39,7 +40,7 @@ export async function resize(image: RgbImage, width: number, height: number, opt
   }
   switch (method) {
     case "pil":
-      return resizePillow(image, width, height);
+      return resizePillowParallel(image, width, height);
     case "sharp":
       return resizeSharp(image, width, height);
     case "transformersjs":

@@ -91,3 +91,16 @@ describe("Pillow bicubic port", () => {
     expect(Array.from(dot.data)).toEqual(new Array(18).fill(200));
   });
 });
+
+describe("Pillow bicubic on worker threads", () => {
+  it("gives the same bytes as the single-thread port", async () => {
+    const { resizePillowParallel } = await import("./parallel.js");
+    const src = image(900, 700, (x, y, c) => (x * 13 + y * 7 + ((x * y) >> 5) + c * 50) & 255);
+    for (const [w, h] of [[896, 700], [900, 704], [600, 420], [1204, 812]]) {
+      const a = resizePillow(src, w, h);
+      const b = await resizePillowParallel(src, w, h);
+      expect([b.width, b.height]).toEqual([w, h]);
+      expect(Buffer.compare(Buffer.from(a.data), Buffer.from(b.data))).toBe(0);
+    }
+  });
+});

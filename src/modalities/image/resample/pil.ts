@@ -65,7 +65,8 @@ export function pillowCoefficients(inSize: number, outSize: number): Coefficient
   return { ksize, bounds, weights };
 }
 
-function clip8(ss: number): number {
+/** Pillow's clip8: drops the fraction bits and clamps to 0..255. */
+export function clip8(ss: number): number {
   const v = ss >> PRECISION_BITS;
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
