@@ -60,6 +60,12 @@ export interface PatchGeometry {
 /**
  * Writes source rows [yStart, yEnd) of one temporal group (`group[tt]` is frame tt's RGB) into `out`, whose patch rows
  * for this group start at `tBase`. Each source row is read once, in order.
+ *
+ * @example
+ * const g = { width: 28, height: 28, patchSize: 14, mergeSize: 2, temporalPatchSize: 2 };
+ * const frame = new Uint8Array(28 * 28 * 3);
+ * const out = new Float32Array(4 * 1176);
+ * patchRows([frame, frame], g, 0, 28, normalizeTable(CLIP_MEAN, CLIP_STD), out, 0);
  */
 export function patchRows(group: Uint8Array[], g: PatchGeometry, yStart: number, yEnd: number, table: Float32Array, out: Float32Array, tBase: number): void {
   const p = g.patchSize;

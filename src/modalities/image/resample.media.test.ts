@@ -43,3 +43,29 @@ describe("resample=pil against Pillow 9.4 Image.resize(BICUBIC)", () => {
     expect(matched).toBe(cases.length);
   });
 });
+
+describe("resample=sharp and resample=transformersjs against the same Pillow references (reported, not required equal)", () => {
+  it("reports max / mean uint8 error per case", async () => {
+    const rows: string[] = [];
+    for (const c of cases) {
+      const src = await decodeImage(sourcePath(c.source), { orient: false });
+      const { data } = await sharp(join(PIXELS, c.expected)).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
+      const cells: string[] = [];
+      for (const method of ["sharp", "transformersjs"] as const) {
+        const out = await resize(src, c.width, c.height, { method });
+        expect(out.data.length).toBe(data.length);
+        let max = 0;
+        let sum = 0;
+        for (let i = 0; i < data.length; i++) {
+          const d = Math.abs(data[i] - out.data[i]);
+          sum += d;
+          if (d > max) max = d;
+        }
+        cells.push(`${method} max ${max} mean ${(sum / data.length).toFixed(2)}`);
+      }
+      rows.push(`${c.source} -> ${c.width}x${c.height}: ${cells.join(", ")}`);
+    }
+    console.log(`error against Pillow bicubic:\n  ${rows.join("\n  ")}`);
+    expect(rows).toHaveLength(cases.length);
+  });
+});

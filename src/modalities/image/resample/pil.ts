@@ -6,7 +6,13 @@ export const PRECISION_BITS = 22;
 const HALF = 1 << (PRECISION_BITS - 1);
 const BICUBIC_SUPPORT = 2;
 
-/** Pillow's bicubic kernel with a = -0.5, written in its exact order of operations. */
+/**
+ * Pillow's bicubic kernel with a = -0.5, written in its exact order of operations.
+ *
+ * @example
+ * import { bicubicKernel } from "omnispec/modalities";
+ * bicubicKernel(0.5); // 0.5625
+ */
 export function bicubicKernel(x: number): number {
   const a = -0.5;
   if (x < 0) x = -x;
@@ -65,13 +71,25 @@ export function pillowCoefficients(inSize: number, outSize: number): Coefficient
   return { ksize, bounds, weights };
 }
 
-/** Pillow's clip8: drops the fraction bits and clamps to 0..255. */
+/**
+ * Pillow's clip8: drops the fraction bits and clamps to 0..255.
+ *
+ * @example
+ * clip8(300 << 22); // 255
+ */
 export function clip8(ss: number): number {
   const v = ss >> PRECISION_BITS;
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-/** Horizontal pass over rows [rowStart, rowEnd) of `src` (3 channels) into `dst` rows starting at 0. */
+/**
+ * Horizontal pass over rows [rowStart, rowEnd) of `src` (3 channels) into `dst` rows starting at 0.
+ *
+ * @example
+ * const c = pillowCoefficients(4, 2);
+ * const dst = new Uint8Array(2 * 3);
+ * horizontalPass(new Uint8Array(4 * 3).fill(9), 4, 0, 1, c, dst, 2); // dst is all 9
+ */
 export function horizontalPass(
   src: Uint8Array,
   srcWidth: number,
@@ -120,6 +138,11 @@ export function horizontalPass(
 /**
  * Vertical pass for output rows [outStart, outEnd) into `dst` rows starting at 0; `src` row 0 is source row `rowOffset`.
  * Whole rows are combined four taps at a time (integer sums are exact in any order), reading memory sequentially.
+ *
+ * @example
+ * const c = pillowCoefficients(4, 2);
+ * const dst = new Uint8Array(2 * 3);
+ * verticalPass(new Uint8Array(4 * 3).fill(9), 0, c, dst, 1, 0, 2, new Int32Array(3)); // dst is all 9
  */
 export function verticalPass(
   src: Uint8Array,
