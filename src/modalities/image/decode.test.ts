@@ -61,7 +61,7 @@ describe("decodeImage formats", () => {
   const exact = ["png", "png16", "palette", "rgba", "webp", "gif", "avif"] as const;
   for (const k of exact) {
     it(`decodes ${k} to the picture's RGB`, async () => {
-      const img = await decodeImage(f.formats[k]);
+      const img = await decodeImage(f.formats[k], { background: "none" });
       expect([img.width, img.height, img.data.length]).toEqual([96, 64, 96 * 64 * 3]);
       for (const [x, y] of probes) expect(near(at(img, x, y), uprightColour(x, y), 1), `${k} (${x}, ${y})`).toBe(true);
     });
@@ -74,11 +74,12 @@ describe("decodeImage formats", () => {
     expect(gif.steps[0]).toContain("frame 1 of 2");
   });
 
-  it("drops alpha by default (Pillow convert) and composites on a background when asked", async () => {
-    const dropped = await decodeImage(f.formats.rgba);
+  it("composites alpha on white by default (qwen-vl-utils to_rgb), on another colour, or drops it (bare Pillow convert)", async () => {
+    const dropped = await decodeImage(f.formats.rgba, { background: "none" });
     expect(dropped.steps).toContain("alpha dropped");
     expect(at(dropped, 89, 57)).toEqual([30, 30, 220]);
-    const white = await decodeImage(f.formats.rgba, { background: "#ffffff" });
+    const white = await decodeImage(f.formats.rgba);
+    expect(white.steps).toContain("alpha composited on #ffffff");
     expect(at(white, 89, 57)).toEqual([255, 255, 255]);
     expect(at(white, 6, 6)).toEqual([220, 30, 30]);
     const black = await decodeImage(f.formats.rgba, { background: "black" });
@@ -88,7 +89,7 @@ describe("decodeImage formats", () => {
 
   it("turns grayscale (with or without alpha) into three equal channels", async () => {
     for (const k of ["gray", "gray-alpha"] as const) {
-      const img = await decodeImage(f.formats[k]);
+      const img = await decodeImage(f.formats[k], { background: "none" });
       expect(img.data.length).toBe(96 * 64 * 3);
       expect(img.steps).toContain("gray to rgb");
       const [r, g, b] = at(img, 6, 6);

@@ -12,7 +12,10 @@ export const DEFAULT_MAX_PIXELS = 178_956_970;
 export interface DecodeImageOptions {
   /** apply the EXIF orientation (default true); false keeps the stored pixels, as Pillow without `exif_transpose` */
   orient?: boolean;
-  /** composite alpha over this colour (`"#ffffff"`, `"white"`); without it alpha is dropped, as Pillow's convert("RGB") does */
+  /**
+   * colour to composite alpha over (default `"#ffffff"`, as qwen-vl-utils' `to_rgb` and transformers' `convert_to_rgb`
+   * do); `"none"` drops alpha instead, as a bare Pillow `convert("RGB")` does
+   */
   background?: string;
   /** refuse images whose header declares more pixels, before decoding (default {@link DEFAULT_MAX_PIXELS}) */
   maxPixels?: number;
@@ -134,7 +137,7 @@ export async function readImageSize(input: Input, opts: Omit<DecodeImageOptions,
 
 /**
  * Decodes JPEG, PNG (8/16-bit, palette, alpha), WebP, GIF (first frame), TIFF or AVIF to upright interleaved 8-bit RGB.
- * Grayscale and CMYK become RGB; alpha is dropped (Pillow's `convert("RGB")`) or composited on `background`.
+ * Grayscale and CMYK become RGB; alpha is composited on white (or `background`), or dropped with `background: "none"`.
  * Embedded ICC profiles of RGB images are ignored, as Pillow ignores them.
  *
  * @example
@@ -168,9 +171,10 @@ export async function decodeImage(input: Input, opts: DecodeImageOptions = {}): 
   else if (space === "b-w" || space === "grey16") steps.push("gray to rgb");
   if (space === "rgb16" || space === "grey16" || (meta.depth !== undefined && meta.depth !== "uchar" && meta.depth !== "char")) steps.push("16-bit to 8-bit");
   if (original.hasAlpha) {
-    if (opts.background !== undefined) {
-      pipeline = pipeline.flatten({ background: opts.background });
-      steps.push(`alpha composited on ${opts.background}`);
+    const background = opts.background ?? "#ffffff";
+    if (background !== "none") {
+      pipeline = pipeline.flatten({ background });
+      steps.push(`alpha composited on ${background}`);
     } else {
       pipeline = pipeline.removeAlpha();
       steps.push("alpha dropped");
