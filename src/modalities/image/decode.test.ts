@@ -121,6 +121,9 @@ describe("decodeImage hostile input", () => {
   it("refuses a truncated JPEG", async () => {
     const e = await expectError(decodeImage(f.hostile.truncated, { slot: "img" }), "media/unreadable", f.hostile.truncated);
     expect(e.hint).toMatch(/truncated/);
+    // the header is whole: the size is readable, the pixels are not
+    expect(await readImageSize(f.hostile.truncated)).toMatchObject({ width: 256, height: 192 });
+    expect(e.message).toMatch(/could not be decoded/);
   });
   it("refuses a text file named .jpg as an unsupported format", async () => {
     await expectError(decodeImage(f.hostile.text, { slot: "img" }), "media/unsupported", f.hostile.text);
