@@ -39,6 +39,19 @@ describe("materialize", () => {
     for (let c = 0; c < 3; c++) expect(videos.clip.data[c * (rowLength / 3)]).toBeCloseTo((128 / 255 - mean[c]) / std[c], 1);
   });
 
+  it("materializes several large images at once (the parallel resizer is used one image at a time)", async () => {
+    const big = join(dir, "big.png");
+    const noise = Uint8Array.from({ length: 1600 * 1200 * 3 }, (_, i) => (i * 2654435761) >>> 24);
+    await sharp(noise, { raw: { width: 1600, height: 1200, channels: 3 } }).png().toFile(big);
+    const task = defineTask("[IMAGE:img] what? -> [TEXT:a]");
+    const plan = (await compile(task, { img: big }, { preset })).toJSON();
+    const all = await Promise.all([0, 1, 2].map(() => materialize(plan, task, { img: big })));
+    expect(all.map((m) => m.images.img.dims)).toEqual([0, 1, 2].map(() => all[0].images.img.dims));
+    const [a, c] = [all[0].images.img.data, all[2].images.img.data];
+    expect(a.length).toBe(c.length);
+    expect(a.every((v, i) => v === c[i])).toBe(true);
+  });
+
   it("refuses a plan whose grid the pixels do not match, naming the slot", async () => {
     const task = defineTask("[IMAGE:img] what? -> [TEXT:a]");
     const sample = { img: join(dir, "grey.png") };

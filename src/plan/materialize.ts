@@ -7,7 +7,7 @@ import { decodeAudio } from "../modalities/audio/decode.js";
 import { logMel } from "../modalities/audio/log-mel.js";
 import { decodeImage } from "../modalities/image/decode.js";
 import { normalizeTable, patchify } from "../modalities/image/patchify.js";
-import { resize, resizePillow, type ResampleMethod } from "../modalities/image/resample/index.js";
+import { resize, type ResampleMethod, type RgbImage } from "../modalities/image/resample/index.js";
 import type { Task } from "../task/define-task.js";
 import { resolvePreset } from "./compile.js";
 import type { Plan } from "./plan.js";
@@ -68,6 +68,15 @@ function source(plan: SlotPlanJSON, value: unknown, slot: string, baseDir?: stri
   });
 }
 
+let resizing: Promise<unknown> = Promise.resolve();
+
+/** one resize at a time: each already uses every core, and the worker pool takes one job per worker */
+function resizeInTurn(image: RgbImage, width: number, height: number, opts: { method: ResampleMethod; slot: string }): Promise<RgbImage> {
+  const next = resizing.then(() => resize(image, width, height, opts));
+  resizing = next.catch(() => undefined);
+  return next;
+}
+
 /** the plan's resampler (`method` of its resize step), Pillow-exact bicubic by default */
 function resampler(plan: SlotPlanJSON): ResampleMethod {
   const method = step(plan, "resize")?.params.method;
@@ -96,7 +105,7 @@ async function materializeImage(slot: string, plan: SlotPlanJSON, value: unknown
   const resized = plan.resized as { width: number; height: number } | undefined;
   if (!resized) throw new OmnispecError("plan/unsupported", "the image plan has no resize step to follow", { slot });
   const decoded = await decodeImage(source(plan, value, slot, baseDir), { orient: step(plan, "orient")?.params.applied !== false, slot });
-  const pixels = await resize(decoded, resized.width, resized.height, { method: resampler(plan), slot });
+  const pixels = await resizeInTurn(decoded, resized.width, resized.height, { method: resampler(plan), slot });
   const { mean, std } = normalization(plan);
   const patch = step(plan, "patchify")?.params as { patch: number; temporal_patch: number; merge: number } | undefined;
   if (patch) {
@@ -145,7 +154,7 @@ async function materializeVideo(slot: string, plan: SlotPlanJSON, value: unknown
   if (!frames || !resized || !original || !patch) throw new OmnispecError("plan/unsupported", "the video plan has no frames, size or grid to follow", { slot });
   const raw = await decodeFrames(input, frames.indices, original.width, original.height, slot);
   // qwen-vl-utils resizes frames with torchvision's antialiased bicubic, which follows Pillow's filter
-  const resizedFrames = raw.map((data) => resizePillow({ data, width: original.width, height: original.height }, resized.width, resized.height));
+  const resizedFrames = await Promise.all(raw.map((data) => resizeInTurn({ data, width: original.width, height: original.height }, resized.width, resized.height, { method: "pil", slot })));
   const [gt, gh] = patch.grid_thw;
   const smart = preset?.image?.resize === "smart" ? preset.image : undefined;
   const r = patchify(resizedFrames, {
