@@ -99,6 +99,16 @@ interface ProbeStream {
   channels?: number;
   tags?: Record<string, string | number>;
   side_data_list?: { rotation?: number | string }[];
+  /** fluent-ffmpeg flattens a [SIDE_DATA] block's keys into its stream */
+  rotation?: number | string;
+}
+
+/** clockwise display rotation: the display matrix is counter-clockwise (-90 = turn 90° clockwise), the legacy `rotate` tag clockwise */
+function clockwise(s: ProbeStream): number {
+  const matrix = s.side_data_list?.find((x) => x.rotation !== undefined)?.rotation ?? s.rotation;
+  const deg = matrix !== undefined && matrix !== "" ? -Number(matrix) : Number(s.tags?.rotate ?? 0);
+  const r = Math.round(Number.isFinite(deg) ? deg : 0);
+  return ((r % 360) + 360) % 360;
 }
 
 /**
@@ -109,20 +119,21 @@ interface ProbeStream {
  * const info = await probe("clip.mp4");
  * console.log(info.video[0].fps, info.audio[0].channels);
  */
-export function probe(file: string, opts: { timeoutMs?: number } = {}): Promise<MediaInfo> {
-  if (!existsSync(file)) throw new OmnispecError("media/not-found", "file does not exist", { file });
+export function probe(file: string, opts: { timeoutMs?: number; slot?: string } = {}): Promise<MediaInfo> {
+  const { slot } = opts;
+  if (!existsSync(file)) throw new OmnispecError("media/not-found", "file does not exist", { file, slot });
   const bytes = statSync(file).size;
   const { ffprobe } = ffmpegBinaries();
   return new Promise((resolve, reject) => {
     const cmd = Ffmpeg(file).setFfprobePath(ffprobe);
     const timer = setTimeout(
-      () => reject(new OmnispecError("media/timeout", "ffprobe took too long", { file })),
+      () => reject(new OmnispecError("media/timeout", "ffprobe took too long", { file, slot })),
       opts.timeoutMs ?? 30_000,
     );
     cmd.ffprobe((err: Error | null, data: { streams: ProbeStream[]; format: { duration?: number | string; format_name?: string } }) => {
       clearTimeout(timer);
       if (err) {
-        reject(new OmnispecError("media/unreadable", `ffprobe cannot read the file: ${firstLine(err.message)}`, { file, cause: err }));
+        reject(new OmnispecError("media/unreadable", `ffprobe cannot read the file: ${firstLine(err.message).replace(`${file}: `, "")}`, { file, slot, cause: err }));
         return;
       }
       const duration = Number(data.format.duration) || 0;
@@ -133,7 +144,6 @@ export function probe(file: string, opts: { timeoutMs?: number } = {}): Promise<
           const fps = parseRate(s.avg_frame_rate) || parseRate(s.r_frame_rate);
           const sd = Number(s.duration) || duration;
           const nb = Number(s.nb_frames);
-          const rot = Number(s.side_data_list?.find((x) => x.rotation !== undefined)?.rotation ?? s.tags?.rotate ?? 0);
           video.push({
             index: s.index,
             codec: s.codec_name ?? "unknown",
@@ -141,8 +151,7 @@ export function probe(file: string, opts: { timeoutMs?: number } = {}): Promise<
             height: s.height,
             fps,
             frames: Number.isFinite(nb) && nb > 0 ? nb : Math.round(sd * fps),
-            // ffprobe reports the display matrix counter-clockwise (e.g. -90); normalise to clockwise degrees
-            rotation: (((-rot % 360) + 360) % 360),
+            rotation: clockwise(s),
           });
         } else if (s.codec_type === "audio") {
           audio.push({
@@ -170,14 +179,16 @@ export interface RawStreamOptions {
   outputOptions?: string[];
   /** raw output format: "rawvideo", "f32le", ... */
   format: string;
-  /** called with each chunk of raw output bytes, in order */
-  onData: (chunk: Buffer) => void;
+  /** called with each chunk of raw output bytes, in order; a returned promise pauses ffmpeg's output until it settles */
+  onData: (chunk: Buffer) => unknown;
   /** kill ffmpeg after this long (default 10 minutes) */
   timeoutMs?: number;
   /** kill ffmpeg once it has produced more than this many bytes */
   maxBytes?: number;
   /** context for error messages */
   slot?: string;
+  /** aborting kills ffmpeg and resolves with the bytes produced so far */
+  signal?: AbortSignal;
 }
 
 /**
@@ -201,10 +212,15 @@ export function streamRaw(opts: RawStreamOptions): Promise<number> {
       .inputOptions(["-nostdin", "-hide_banner", ...(opts.inputOptions ?? [])])
       .outputOptions(opts.outputOptions ?? [])
       .format(opts.format);
+    function abort(): void {
+      cmd.kill("SIGKILL");
+      finish();
+    }
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", abort);
       if (err) reject(err);
       else resolve(bytes);
     };
@@ -220,8 +236,17 @@ export function streamRaw(opts: RawStreamOptions): Promise<number> {
         finish(new OmnispecError("media/too-large", `decoded output exceeds ${opts.maxBytes} bytes`, { file: opts.input, slot: opts.slot }));
         return;
       }
-      opts.onData(chunk);
+      const wait = opts.onData(chunk);
+      if (wait instanceof Promise) {
+        out.pause();
+        wait.then(() => out.resume(), (err: Error) => {
+          cmd.kill("SIGKILL");
+          finish(err);
+        });
+      }
     });
+    if (opts.signal?.aborted) setImmediate(abort);
+    else opts.signal?.addEventListener("abort", abort, { once: true });
     cmd.on("stderr", (line: string) => {
       if (stderr.length < 8192) stderr += line + "\n";
     });
@@ -233,4 +258,21 @@ export function streamRaw(opts: RawStreamOptions): Promise<number> {
     cmd.on("end", () => out.end());
     cmd.pipe(out, { end: false });
   });
+}
+
+let passthrough: string[] | undefined;
+
+/**
+ * The output options that pass every decoded frame through once, neither duplicated nor dropped, so that frame `n`
+ * is the n-th decoded frame: `-fps_mode passthrough` on ffmpeg 5.1 and later, `-vsync passthrough` before.
+ *
+ * @example
+ * import { frameSyncOptions } from "omnispec/media";
+ * frameSyncOptions(); // ["-vsync", "passthrough"] with the bundled 2018 ffmpeg
+ */
+export function frameSyncOptions(): string[] {
+  if (passthrough) return passthrough;
+  const help = spawnSync(ffmpegBinaries().ffmpeg, ["-hide_banner", "-h", "long"], { encoding: "utf8", maxBuffer: 16 << 20 });
+  passthrough = /^\s*-fps_mode\b/m.test(help.stdout ?? "") ? ["-fps_mode", "passthrough"] : ["-vsync", "passthrough"];
+  return passthrough;
 }

@@ -1,0 +1,196 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { COUNTER, counterValue, videoFixtures, type VideoFixtureName } from "../../../tests/fixtures/videos.js";
+import { OmnispecError } from "../../errors.js";
+import { decodeFrames, probeVideo, selectExpression, streamFrames, type VideoProbe } from "./decode.js";
+
+let f: Record<VideoFixtureName, string>;
+beforeAll(() => {
+  f = videoFixtures();
+});
+
+async function expectError(p: Promise<unknown>, code: string, file?: string): Promise<OmnispecError> {
+  const e = await p.then(() => undefined, (err: unknown) => err);
+  expect(e).toBeInstanceOf(OmnispecError);
+  const err = e as OmnispecError;
+  expect(err.code).toBe(code);
+  expect(err.slot).toBe("clip");
+  expect(err.message).toContain('slot "clip"');
+  if (file !== undefined) expect(err.file).toBe(file);
+  return err;
+}
+
+const values = (r: { frames: Uint8Array[]; width: number; height: number }) => r.frames.map((d) => counterValue(d, r.width, r.height));
+
+/** the stored frame turned clockwise by `deg`, pixel by pixel */
+function turn(d: Uint8Array, w: number, h: number, deg: number): Uint8Array {
+  const out = new Uint8Array(d.length);
+  const W = deg % 180 === 0 ? w : h;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [X, Y] = deg === 90 ? [h - 1 - y, x] : deg === 180 ? [w - 1 - x, h - 1 - y] : deg === 270 ? [y, w - 1 - x] : [x, y];
+      out.set(d.subarray((y * w + x) * 3, (y * w + x) * 3 + 3), (Y * W + X) * 3);
+    }
+  }
+  return out;
+}
+
+describe("probeVideo", () => {
+  it("reads frame rate, frame count, size, duration and the audio streams", async () => {
+    const v = await probeVideo(f["testsrc-audio.mp4"], { slot: "clip" });
+    expect([v.fps, v.frames, v.width, v.height, v.rotation, v.codec]).toEqual([10, 30, 160, 120, 0, "h264"]);
+    expect(v.duration).toBeCloseTo(3, 1);
+    expect(v.audio.map((a) => [a.channels, a.sampleRate])).toEqual([[2, 44100]]);
+    const c = await probeVideo(f["counter.webm"]);
+    expect([c.fps, c.frames, c.width, c.height, c.codec, c.audio.length]).toEqual([25, 200, 96, 48, "vp8", 0]);
+  });
+
+  it.each([
+    ["counter-cw90.mp4", 90, 48, 96],
+    ["counter-cw180.mp4", 180, 96, 48],
+    ["counter-cw270.mp4", 270, 48, 96],
+  ] as const)("reads the display matrix of %s as %i° clockwise, size upright", async (name, rotation, width, height) => {
+    const v = await probeVideo(f[name]);
+    expect([v.rotation, v.width, v.height]).toEqual([rotation, width, height]);
+  });
+
+  it.each([
+    ["audio-only.mp4", "media/no-stream"],
+    ["text.mp4", "media/unreadable"],
+    ["empty.mp4", "media/unreadable"],
+    ["truncated-head.mp4", "media/unreadable"],
+  ] as const)("refuses %s with %s", async (name, code) => {
+    const e = await expectError(probeVideo(f[name], { slot: "clip" }), code, f[name]);
+    if (code === "media/no-stream") expect(e.hint).toContain("AUDIO");
+  });
+
+  it("says when the file does not exist", async () => {
+    const missing = f["counter.mp4"].replace("counter.mp4", "no-such-clip.mp4");
+    await expectError(probeVideo(missing, { slot: "clip" }), "media/not-found", missing);
+  });
+});
+
+describe("selectExpression", () => {
+  it("collapses runs and keeps single frames", () => {
+    expect(selectExpression([1, 2, 3, 7, 9, 10])).toBe("between(n,1,3)+eq(n,7)+between(n,9,10)");
+    expect(selectExpression([0])).toBe("eq(n,0)");
+  });
+});
+
+describe("decodeFrames", () => {
+  const asked = [199, 0, 1, 2, 3, 37, 37, 100, 101, 150, 198, 5];
+
+  it.each(["counter.mp4", "counter-faststart.mp4", "counter.webm"] as const)("returns exactly the asked frames of %s, in the asked order", async (name) => {
+    const r = await decodeFrames(f[name], { indices: asked, slot: "clip" });
+    expect([r.width, r.height, r.frames.length]).toEqual([COUNTER.width, COUNTER.height, asked.length]);
+    expect(values(r)).toEqual(asked);
+    expect(r.frames.every((d) => d.length === COUNTER.width * COUNTER.height * 3)).toBe(true);
+    // a repeated index is decoded once
+    expect(r.frames[5]).toBe(r.frames[6]);
+  });
+
+  it("numbers every frame as decord does: all 200, none doubled or dropped (B-frames reordered)", async () => {
+    const all = Array.from({ length: COUNTER.frames }, (_, i) => i);
+    const r = await decodeFrames(f["counter.mp4"], { indices: all });
+    expect(values(r)).toEqual(all);
+    expect(r.steps.some((s) => s.startsWith("select: 200 distinct frame(s) of 200"))).toBe(true);
+  });
+
+  it.each([90, 180, 270])("turns frames stored with a %i° display rotation upright, pixel for pixel", async (deg) => {
+    const indices = [0, 37, 150];
+    const stored = await decodeFrames(f["counter.mp4"], { indices });
+    const r = await decodeFrames(f[`counter-cw${deg}.mp4` as VideoFixtureName], { indices });
+    expect([r.width, r.height]).toEqual(deg === 180 ? [96, 48] : [48, 96]);
+    expect(r.frames.map((d) => counterValue(d, r.width, r.height, deg))).toEqual(indices);
+    for (let i = 0; i < indices.length; i++) expect(Buffer.from(r.frames[i]).equals(turn(stored.frames[i], 96, 48, deg))).toBe(true);
+    expect(r.steps).toContain(`rotate: ${deg}° clockwise (the stream's display matrix)`);
+  });
+
+  it("resizes inside the same ffmpeg process when given a size", async () => {
+    const r = await decodeFrames(f["counter.mp4"], { indices: [3, 77, 160], width: 48, height: 24 });
+    expect([r.width, r.height, r.frames[0].length]).toEqual([48, 24, 48 * 24 * 3]);
+    // blocks are 6 px wide at half size: still legible
+    const half = (d: Uint8Array) => {
+      let n = 0;
+      for (let k = 0; k < COUNTER.bits; k++) if (d[(12 * 48 + k * 6 + 3) * 3] > 128) n |= 1 << k;
+      return n;
+    };
+    expect(r.frames.map(half)).toEqual([3, 77, 160]);
+    expect(r.steps.some((s) => s.startsWith("resize: 96x48 -> 48x24"))).toBe(true);
+  });
+});
+
+describe("streamFrames", () => {
+  it("yields the distinct frames in frame order, one buffer each, while the consumer is slow", async () => {
+    const seen: number[] = [];
+    const buffers = new Set<Uint8Array>();
+    for await (const fr of streamFrames(f["counter.mp4"], { indices: [50, 10, 10, 120, 11, 12, 199] })) {
+      await new Promise((r) => setTimeout(r, 15));
+      seen.push(fr.index);
+      buffers.add(fr.data);
+      expect(counterValue(fr.data, fr.width, fr.height)).toBe(fr.index);
+    }
+    expect(seen).toEqual([10, 11, 12, 50, 120, 199]);
+    expect(buffers.size).toBe(6);
+  });
+
+  it("stops ffmpeg when the loop ends early", async () => {
+    const seen: number[] = [];
+    for await (const fr of streamFrames(f["counter.mp4"], { indices: Array.from({ length: 200 }, (_, i) => i) })) {
+      seen.push(fr.index);
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual([0, 1, 2]);
+    // the next decode still works (nothing left waiting)
+    expect(values(await decodeFrames(f["counter.mp4"], { indices: [4] }))).toEqual([4]);
+  });
+});
+
+describe("hostile and broken video", () => {
+  it.each([
+    ["audio-only.mp4", "media/no-stream"],
+    ["text.mp4", "media/unreadable"],
+    ["empty.mp4", "media/unreadable"],
+    ["truncated-head.mp4", "media/unreadable"],
+  ] as const)("refuses %s with %s", async (name, code) => {
+    await expectError(decodeFrames(f[name], { indices: [0], slot: "clip" }), code, f[name]);
+  });
+
+  it("says when a truncated file's data ends before the frames its index promises", async () => {
+    const e = await expectError(decodeFrames(f["truncated-tail.mp4"], { indices: [0, 150], slot: "clip" }), "media/unreadable", f["truncated-tail.mp4"]);
+    expect(e.message).toContain("ended before frame 150");
+    expect(e.hint).toContain("truncated");
+  });
+
+  it("refuses a frame past the end", async () => {
+    const e = await expectError(decodeFrames(f["counter.mp4"], { indices: [3, 200], slot: "clip" }), "media/frame-count", f["counter.mp4"]);
+    expect(e.value).toBe(200);
+  });
+
+  it("refuses a missing file", async () => {
+    const missing = f["counter.mp4"].replace("counter.mp4", "gone.mp4");
+    await expectError(decodeFrames(missing, { indices: [0], slot: "clip" }), "media/not-found", missing);
+  });
+
+  it("checks the pixel limit from the probe, before decoding anything", async () => {
+    await expectError(decodeFrames(f["counter.mp4"], { indices: [0], maxPixels: 96 * 48 - 1, slot: "clip" }), "media/too-large", f["counter.mp4"]);
+    // a probe claiming 100000 x 100000 on a file that is not even a video: refused by the limit, never opened by ffmpeg
+    const bomb: VideoProbe = { file: f["text.mp4"], duration: 1, fps: 1, frames: 1, width: 100_000, height: 100_000, rotation: 0, codec: "h264", streamIndex: 0, audio: [] };
+    await expectError(decodeFrames(f["text.mp4"], { indices: [0], probe: bomb, slot: "clip" }), "media/too-large", f["text.mp4"]);
+  });
+
+  it("bounds the frame count and the time", async () => {
+    await expectError(decodeFrames(f["counter.mp4"], { indices: [0, 1, 2], maxFrames: 2, slot: "clip" }), "media/too-large");
+    await expectError(decodeFrames(f["counter.mp4"], { indices: [0, 199], timeoutMs: 1, slot: "clip" }), "media/timeout", f["counter.mp4"]);
+  });
+
+  it.each([
+    [{ indices: [] }, "no frame indices"],
+    [{ indices: [-1] }, "frame index -1"],
+    [{ indices: [1.5] }, "frame index 1.5"],
+    [{ indices: [0], width: 32 }, "two positive integers"],
+    [{ indices: [0], width: 0, height: 10 }, "two positive integers"],
+  ])("refuses bad options %j", async (opts, message) => {
+    const e = await expectError(decodeFrames(f["counter.mp4"], { ...opts, slot: "clip" }), "input/invalid");
+    expect(e.message).toContain(message);
+  });
+});

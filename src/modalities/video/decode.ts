@@ -1,0 +1,336 @@
+// decoding chosen frames of a video to upright RGB24: one bounded ffmpeg process that converts only the frames asked for.
+import { OmnispecError } from "../../errors.js";
+import { frameSyncOptions, probe, streamRaw, type MediaInfo, type VideoStreamInfo } from "../../media/ffmpeg.js";
+
+/** Refuse frames larger than 8K UHD (7680 x 4320) unless told otherwise. */
+export const DEFAULT_MAX_FRAME_PIXELS = 7680 * 4320;
+/** The most frames one call decodes unless told otherwise (qwen-vl-utils' own cap). */
+export const DEFAULT_MAX_FRAMES = 768;
+/** Ten minutes. */
+export const DEFAULT_DECODE_TIMEOUT_MS = 600_000;
+
+/** A video's facts as the planners and decoders need them (sizes upright, rotation applied). */
+export interface VideoProbe {
+  file: string;
+  /** container duration in seconds */
+  duration: number;
+  /** average frame rate of the first video stream */
+  fps: number;
+  /** frame count: the container's, else duration x fps */
+  frames: number;
+  /** upright size: the stored size turned by `rotation` */
+  width: number;
+  height: number;
+  /** clockwise degrees the stored frames are turned for display (0, 90, 180, 270) */
+  rotation: number;
+  codec: string;
+  /** ffprobe's index of the stream decoded */
+  streamIndex: number;
+  audio: { channels: number; sampleRate: number; codec: string }[];
+}
+
+export interface ProbeVideoOptions {
+  slot?: string;
+  timeoutMs?: number;
+}
+
+function upright(info: MediaInfo, slot?: string): { v: VideoStreamInfo; probe: VideoProbe } {
+  const v = info.video[0];
+  if (!v) {
+    throw new OmnispecError("media/no-stream", "the file has no video stream", {
+      slot,
+      file: info.file,
+      hint: info.audio.length > 0 ? "it holds only audio: use an AUDIO slot for it" : "check that the file is a video",
+    });
+  }
+  const swap = v.rotation === 90 || v.rotation === 270;
+  return {
+    v,
+    probe: {
+      file: info.file,
+      duration: info.duration,
+      fps: v.fps,
+      frames: v.frames,
+      width: swap ? v.height : v.width,
+      height: swap ? v.width : v.height,
+      rotation: v.rotation,
+      codec: v.codec,
+      streamIndex: v.index,
+      audio: info.audio.map((a) => ({ channels: a.channels, sampleRate: a.sampleRate, codec: a.codec })),
+    },
+  };
+}
+
+/**
+ * Probes a video without decoding it: duration, frame rate, frame count, upright size, rotation and audio streams.
+ * Errors: `media/not-found`, `media/unreadable` (not a media file, or cut before its index), `media/no-stream`.
+ *
+ * @example
+ * import { probeVideo } from "omnispec/modalities";
+ * const v = await probeVideo("clip.mp4", { slot: "clip" });
+ * console.log(v.frames, v.fps, v.width, v.height, v.audio.length);
+ */
+export async function probeVideo(input: string, options: ProbeVideoOptions = {}): Promise<VideoProbe> {
+  return upright(await probe(input, { slot: options.slot, timeoutMs: options.timeoutMs }), options.slot).probe;
+}
+
+export interface DecodeFramesOptions {
+  /** 0-based frame numbers in decode (presentation) order, as decord and torchvision count them; repeats allowed */
+  indices: readonly number[];
+  /** output size of every frame; both or neither (default: the upright native size) */
+  width?: number;
+  height?: number;
+  /** named in errors */
+  slot?: string;
+  /** bound on probing and decoding together, including the time a streaming consumer holds ffmpeg paused */
+  timeoutMs?: number;
+  /** refuse more distinct frames than this (default {@link DEFAULT_MAX_FRAMES}) */
+  maxFrames?: number;
+  /** refuse videos whose frames have more pixels than this, checked from the probe (default {@link DEFAULT_MAX_FRAME_PIXELS}) */
+  maxPixels?: number;
+  /** a probe of this file already made, to skip probing it again */
+  probe?: VideoProbe;
+}
+
+/** One decoded frame: RGB24, `width * height * 3` bytes, upright. */
+export interface VideoFrame {
+  index: number;
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface DecodedFrames {
+  /** one RGB24 buffer per requested index, in the order asked (a repeated index shares its buffer) */
+  frames: Uint8Array[];
+  width: number;
+  height: number;
+  /** the probe the decode was planned from */
+  video: VideoProbe;
+  /** what was done, in order, for plans and logs */
+  steps: string[];
+}
+
+interface DecodePlan {
+  video: VideoProbe;
+  wanted: number[];
+  width: number;
+  height: number;
+  outputOptions: string[];
+  steps: string[];
+  deadline: number;
+}
+
+/** `select` expression true exactly on the wanted frame numbers: runs collapse to `between(n,a,b)` */
+export function selectExpression(sorted: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    parts.push(j === i ? `eq(n,${sorted[i]})` : `between(n,${sorted[i]},${sorted[j]})`);
+    i = j + 1;
+  }
+  return parts.join("+");
+}
+
+async function planDecode(input: string, o: DecodeFramesOptions): Promise<DecodePlan> {
+  const { slot } = o;
+  const started = Date.now();
+  const timeoutMs = o.timeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS;
+  if (typeof input !== "string" || input === "") throw new OmnispecError("input/invalid", "a video is decoded from a file path", { slot, value: input });
+  const bad = o.indices.find((i) => !Number.isInteger(i) || i < 0);
+  if (o.indices.length === 0 || bad !== undefined) {
+    throw new OmnispecError("input/invalid", o.indices.length === 0 ? "no frame indices to decode" : `frame index ${String(bad)} is not a non-negative integer`, {
+      slot,
+      file: input,
+      value: bad,
+      hint: "pass 0-based frame numbers, e.g. sampleFrames(...).indices",
+    });
+  }
+  if ((o.width === undefined) !== (o.height === undefined) || [o.width, o.height].some((s) => s !== undefined && !(Number.isInteger(s) && s > 0))) {
+    throw new OmnispecError("input/invalid", `output size must be two positive integers, got ${String(o.width)}x${String(o.height)}`, {
+      slot,
+      file: input,
+      value: { width: o.width, height: o.height },
+      hint: "give both width and height, or neither for the native size",
+    });
+  }
+  const wanted = [...new Set(o.indices)].sort((a, b) => a - b);
+  const maxFrames = o.maxFrames ?? DEFAULT_MAX_FRAMES;
+  if (wanted.length > maxFrames) {
+    throw new OmnispecError("media/too-large", `${wanted.length} frames asked for, over the limit of ${maxFrames}`, {
+      slot,
+      file: input,
+      value: wanted.length,
+      hint: "sample fewer frames (fps=, nframes=, max_frames=), stream them with streamFrames, or raise maxFrames",
+    });
+  }
+  const video = o.probe ?? (await probeVideo(input, { slot, timeoutMs }));
+  const maxPixels = o.maxPixels ?? DEFAULT_MAX_FRAME_PIXELS;
+  if (video.width * video.height > maxPixels) {
+    throw new OmnispecError("media/too-large", `frames of ${video.width}x${video.height} exceed the limit of ${maxPixels} pixels`, {
+      slot,
+      file: input,
+      value: { width: video.width, height: video.height },
+      hint: "downscale the video first, or raise maxPixels if the memory is there",
+    });
+  }
+  const width = o.width ?? video.width;
+  const height = o.height ?? video.height;
+  const scaled = width !== video.width || height !== video.height;
+  const filters = [`select='${selectExpression(wanted)}'`];
+  if (scaled) filters.push(`scale=${width}:${height}:flags=bicubic+accurate_rnd+full_chroma_int`);
+  const steps = [
+    `probe: ${video.codec} ${video.width}x${video.height} (upright) @ ${Number(video.fps.toFixed(3))} fps, ${video.frames} frames, ${Number(video.duration.toFixed(3))} s`,
+    ...(video.rotation ? [`rotate: ${video.rotation}° clockwise (the stream's display matrix)`] : []),
+    `select: ${wanted.length} distinct frame(s) of ${video.frames}, ${wanted[0]}..${wanted[wanted.length - 1]}, in one ffmpeg pass`,
+    ...(scaled ? [`resize: ${video.width}x${video.height} -> ${width}x${height} with ffmpeg bicubic (not Pillow-exact)`] : []),
+    "convert: rgb24",
+  ];
+  return {
+    video,
+    wanted,
+    width,
+    height,
+    outputOptions: [
+      "-map", `0:${video.streamIndex}`, "-an", "-sn", "-dn",
+      "-vf", filters.join(","),
+      ...frameSyncOptions(),
+      "-frames:v", String(wanted.length),
+      "-pix_fmt", "rgb24",
+    ],
+    steps,
+    deadline: started + timeoutMs,
+  };
+}
+
+function shortfall(input: string, plan: DecodePlan, got: number, slot?: string): OmnispecError {
+  const missing = plan.wanted[got];
+  if (missing >= plan.video.frames) {
+    return new OmnispecError("media/frame-count", `frame ${missing} asked for, the video has ${plan.video.frames} frames`, {
+      slot,
+      file: input,
+      value: missing,
+      hint: `frame numbers run from 0 to ${plan.video.frames - 1}`,
+    });
+  }
+  return new OmnispecError("media/unreadable", `the video stream ended before frame ${missing} (${got} of ${plan.wanted.length} frames decoded; it claims ${plan.video.frames})`, {
+    slot,
+    file: input,
+    value: missing,
+    hint: "the file is truncated or damaged: re-download or re-encode it, or sample only the frames it has",
+  });
+}
+
+/**
+ * Decodes the frames at `indices` one at a time, in increasing frame order, without holding more than two frames:
+ * ffmpeg is paused while the consumer is busy and killed when the loop ends early. Frames come out upright
+ * (rotation flags applied) at `width` x `height` (ffmpeg bicubic) or the native size.
+ * Errors as {@link decodeFrames}.
+ *
+ * @example
+ * import { streamFrames } from "omnispec/modalities";
+ * for await (const f of streamFrames("clip.mp4", { indices: [0, 24, 48] })) console.log(f.index, f.width, f.height);
+ */
+export async function* streamFrames(input: string, options: DecodeFramesOptions): AsyncGenerator<VideoFrame, void, undefined> {
+  const plan = await planDecode(input, options);
+  const { width, height, wanted } = plan;
+  const size = width * height * 3;
+  const ready: VideoFrame[] = [];
+  let current = new Uint8Array(size);
+  let filled = 0;
+  let got = 0;
+  let done = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  let drained: (() => void) | undefined;
+  const abort = new AbortController();
+  const timeoutMs = Math.max(1, plan.deadline - Date.now());
+  const run = streamRaw({
+    input,
+    inputOptions: ["-loglevel", "error"],
+    outputOptions: plan.outputOptions,
+    format: "rawvideo",
+    maxBytes: size * wanted.length,
+    timeoutMs,
+    slot: options.slot,
+    signal: abort.signal,
+    onData: (chunk) => {
+      for (let off = 0; off < chunk.length; ) {
+        const n = Math.min(size - filled, chunk.length - off);
+        current.set(chunk.subarray(off, off + n), filled);
+        filled += n;
+        off += n;
+        if (filled === size) {
+          ready.push({ index: wanted[got++], data: current, width, height });
+          current = new Uint8Array(size);
+          filled = 0;
+        }
+      }
+      wake?.();
+      if (ready.length >= 2) return new Promise<void>((resolve) => (drained = resolve));
+    },
+  });
+  run.then(
+    () => {
+      done = true;
+      wake?.();
+    },
+    (e: unknown) => {
+      failure = e;
+      done = true;
+      wake?.();
+    },
+  );
+  try {
+    for (;;) {
+      const frame = ready.shift();
+      if (frame) {
+        if (ready.length < 2 && drained) {
+          drained();
+          drained = undefined;
+        }
+        yield frame;
+        continue;
+      }
+      if (done) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+    if (failure) throw failure;
+    if (got < wanted.length) throw shortfall(input, plan, got, options.slot);
+  } finally {
+    if (!done) {
+      abort.abort();
+      drained?.();
+      await run.catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * Decodes the frames at `indices` (0-based, in decode order, as decord and torchvision index them) of a video file
+ * to upright RGB24, in one bounded ffmpeg process: a `select` filter passes only those frames on to the RGB
+ * conversion (and the optional bicubic resize to `width` x `height`), and ffmpeg stops after the last one.
+ * Bounded by `timeoutMs`, `maxFrames` and a per-frame `maxPixels` checked from the probe before any decoding.
+ * Errors (naming the slot and the file): `media/not-found`, `media/unreadable` (not a video, truncated),
+ * `media/no-stream` (audio only), `media/frame-count` (an index past the end), `media/too-large`, `media/timeout`,
+ * `input/invalid`.
+ *
+ * @example
+ * import { decodeFrames } from "omnispec/modalities";
+ * const { frames, width, height } = await decodeFrames("clip.mp4", { indices: [0, 12, 24], width: 448, height: 252, slot: "clip" });
+ * console.log(frames.length, width, height, frames[0].length); // 3 448 252 338688
+ */
+export async function decodeFrames(input: string, options: DecodeFramesOptions): Promise<DecodedFrames> {
+  const plan = await planDecode(input, options);
+  const byIndex = new Map<number, Uint8Array>();
+  for await (const f of streamFrames(input, { ...options, probe: plan.video, timeoutMs: Math.max(1, plan.deadline - Date.now()) })) byIndex.set(f.index, f.data);
+  return {
+    frames: options.indices.map((i) => byIndex.get(i)!),
+    width: plan.width,
+    height: plan.height,
+    video: plan.video,
+    steps: plan.steps,
+  };
+}
