@@ -23,6 +23,18 @@ export { imageHeader, type ImageHeader } from "./image/plan.js";
 export { sampleFrames, qwen3VlTimestampText, type SampleFramesOptions, type SampledFrames } from "./video/sample-frames.js";
 export { planVideoFrames, videoGrid, secondPerGridT, type VideoFramePlan } from "./video/resize.js";
 export { videoHeader, type VideoHeader } from "./video/plan.js";
+export {
+  decodeFrames,
+  streamFrames,
+  probeVideo,
+  DEFAULT_MAX_FRAMES,
+  DEFAULT_MAX_FRAME_PIXELS,
+  type DecodeFramesOptions,
+  type DecodedFrames,
+  type VideoFrame,
+  type VideoProbe,
+} from "./video/decode.js";
+export { contactSheet, type ContactSheetOptions } from "./video/contact-sheet.js";
 export * from "./audio/index.js";
 export { parseBox, boxToModel, boxFromModel, boxText, type Box } from "./box/convention.js";
 export { serialiseTable } from "./struct/plan.js";
