@@ -1,13 +1,14 @@
 // the tensors a model consumes, produced by following a plan's steps with omnispec's own decoders: images upright
-// through decodeImage, Pillow-exact resampling, Qwen patchify; video frames by index through ffmpeg; audio via decodeAudio.
+// through decodeImage, Pillow-exact resampling, Qwen patchify; video frames by index through decodeFrames; audio via
+// decodeAudio and log-mel.
 import { resolve } from "node:path";
 import { OmnispecError } from "../errors.js";
-import { streamRaw } from "../media/ffmpeg.js";
 import { decodeAudio } from "../modalities/audio/decode.js";
 import { logMel } from "../modalities/audio/log-mel.js";
 import { decodeImage } from "../modalities/image/decode.js";
 import { normalizeTable, patchify } from "../modalities/image/patchify.js";
 import { resize, type ResampleMethod, type RgbImage } from "../modalities/image/resample/index.js";
+import { decodeFrames } from "../modalities/video/decode.js";
 import type { Task } from "../task/define-task.js";
 import { resolvePreset } from "./compile.js";
 import type { Plan } from "./plan.js";
@@ -122,28 +123,6 @@ async function materializeImage(slot: string, plan: SlotPlanJSON, value: unknown
   return { slot, layout: "chw", data, dims: [1, 3, height, width] };
 }
 
-/** Decodes the frames at `indices` (0-based, in decode order) as RGB at the stream's upright size. */
-async function decodeFrames(file: string, indices: readonly number[], width: number, height: number, slot: string): Promise<Uint8Array[]> {
-  const wanted = [...new Set(indices)].sort((a, b) => a - b);
-  const select = wanted.map((i) => `eq(n\\,${i})`).join("+");
-  const size = width * height * 3;
-  const chunks: Buffer[] = [];
-  await streamRaw({
-    input: file,
-    outputOptions: ["-an", "-vf", `select='${select}',scale=${width}:${height}:flags=neighbor`, "-vsync", "0", "-pix_fmt", "rgb24"],
-    format: "rawvideo",
-    onData: (c) => chunks.push(c),
-    maxBytes: size * wanted.length + 1,
-    slot,
-  });
-  const all = Buffer.concat(chunks);
-  if (all.length < size * wanted.length) {
-    throw new OmnispecError("media/frame-count", `decoded ${Math.floor(all.length / size)} of ${wanted.length} sampled frames`, { slot, file });
-  }
-  const byIndex = new Map(wanted.map((i, k) => [i, new Uint8Array(all.buffer, all.byteOffset + k * size, size)]));
-  return indices.map((i) => byIndex.get(i)!);
-}
-
 async function materializeVideo(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string, preset?: ModelPreset): Promise<MaterializedVideo> {
   const input = source(plan, value, slot, baseDir);
   if (typeof input !== "string") throw new OmnispecError("input/invalid", "a video is read from a file path", { slot });
@@ -152,9 +131,16 @@ async function materializeVideo(slot: string, plan: SlotPlanJSON, value: unknown
   const original = plan.original as { width: number; height: number } | undefined;
   const patch = step(plan, "patchify")?.params as { grid_thw: [number, number, number] } | undefined;
   if (!frames || !resized || !original || !patch) throw new OmnispecError("plan/unsupported", "the video plan has no frames, size or grid to follow", { slot });
-  const raw = await decodeFrames(input, frames.indices, original.width, original.height, slot);
+  const raw = await decodeFrames(input, { indices: frames.indices, slot });
+  if (raw.width !== original.width || raw.height !== original.height) {
+    throw new OmnispecError("plan/mismatch", `the frames of "${slot}" decode at ${raw.width}x${raw.height}, the plan says ${original.width}x${original.height}`, {
+      slot,
+      file: input,
+      hint: "the file changed since it was planned, or its rotation was read differently: plan it again",
+    });
+  }
   // qwen-vl-utils resizes frames with torchvision's antialiased bicubic, which follows Pillow's filter
-  const resizedFrames = await Promise.all(raw.map((data) => resizeInTurn({ data, width: original.width, height: original.height }, resized.width, resized.height, { method: "pil", slot })));
+  const resizedFrames = await Promise.all(raw.frames.map((data) => resizeInTurn({ data, width: raw.width, height: raw.height }, resized.width, resized.height, { method: "pil", slot })));
   const [gt, gh] = patch.grid_thw;
   const smart = preset?.image?.resize === "smart" ? preset.image : undefined;
   const r = patchify(resizedFrames, {
