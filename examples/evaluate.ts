@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import sharp from "sharp";
+import sharp, { type OverlayOptions } from "sharp";
 import { defineTask } from "../src/index.js";
 import { iou, vqaScore, wer } from "../src/metrics/index.js";
 import { evaluate, type EvaluationResult } from "../src/runtime/index.js";
@@ -79,7 +79,7 @@ const width = 900;
 const height = 60 + result.samples.length * (thumb + 12) + (asr ? 40 : 0);
 const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, sans-serif" font-size="13">`, `<rect width="100%" height="100%" fill="#ffffff"/>`];
 parts.push(`<text x="16" y="28" font-size="16" font-weight="bold">vqa_gen · ${escape(result.metric)} ${result.score.toFixed(3)} · ${result.samples.length} samples · tiny model, random weights</text>`);
-const thumbs: sharp.OverlayOptions[] = [];
+const thumbs: OverlayOptions[] = [];
 for (const [i, s] of result.samples.entries()) {
   const y = 48 + i * (thumb + 12);
   const row = rows[s.index - 1];
