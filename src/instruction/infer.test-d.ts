@@ -1,6 +1,7 @@
 // the type-level parser, checked by tsc (part of npm test): a wrong expectation fails the type check.
 import { expectTypeOf } from "vitest";
 import type { AudioInput, ImageInput, VideoInput } from "../modalities/media-value.js";
+import type { AGREEMENT_CASES } from "./agreement-cases.js";
 import type { Box, Infer } from "./infer.js";
 
 type VQA = Infer<"[IMAGE:img] [TEXT:question] -> [TEXT:answer]">;
@@ -48,3 +49,39 @@ expectTypeOf<Infer<"[TEXT:a] -> [TEXT:b] -> [TEXT:c]">["input"]>().toEqualTypeOf
 // a long instruction stays within the compiler's recursion limits
 type Long = Infer<"[TEXT:a0] x [TEXT:a1] x [TEXT:a2] x [TEXT:a3] x [TEXT:a4] x [TEXT:a5] x [TEXT:a6] x [TEXT:a7] x [TEXT:a8] x [TEXT:a9] x [TEXT:b0] x [TEXT:b1] x [TEXT:b2] x [TEXT:b3] x [TEXT:b4] x [TEXT:b5] x [TEXT:b6] x [TEXT:b7] x [TEXT:b8] x [TEXT:b9] -> [TEXT:out]">;
 expectTypeOf<keyof Long["input"]>().toEqualTypeOf<"a0" | "a1" | "a2" | "a3" | "a4" | "a5" | "a6" | "a7" | "a8" | "a9" | "b0" | "b1" | "b2" | "b3" | "b4" | "b5" | "b6" | "b7" | "b8" | "b9">();
+
+// optional lists, spaced alternatives, no_loss=false
+type OptList = Infer<"[IMAGE:pics[]?] [[IMAGE:a] | [VIDEO:b]] -> [TEXT:t,no_loss=false]">;
+expectTypeOf<OptList["input"]>().toEqualTypeOf<{ pics?: ImageInput[]; a?: ImageInput; b?: VideoInput }>();
+expectTypeOf<OptList["output"]>().toEqualTypeOf<{ t: string }>();
+
+// a new modality is one entry in ModalityTypes (declaration merging); unknown modalities degrade to unknown
+declare module "./infer.js" {
+  interface ModalityTypes {
+    POINT: { input: [number, number]; output: [number, number] };
+  }
+}
+expectTypeOf<Infer<"[IMAGE:img] where? -> [POINT:p]">["output"]>().toEqualTypeOf<{ p: [number, number] }>();
+expectTypeOf<Infer<"[NOPE:x] -> [TEXT:t]">["input"]>().toEqualTypeOf<{ x: unknown }>();
+
+// a very long instruction (300 slots) still resolves
+type Many<N extends number, Acc extends string = "", C extends 0[] = []> = C["length"] extends N ? Acc : Many<N, `${Acc} [TEXT:k${C["length"]}] and`, [...C, 0]>;
+type Huge = Infer<`${Many<300>} -> [TEXT:out]`>;
+expectTypeOf<Huge["input"]["k299"]>().toEqualTypeOf<string>();
+expectTypeOf<keyof Huge["output"]>().toEqualTypeOf<"out">();
+
+// the shared table: the type level names every key exactly as the run-time parser does (parse.test.ts checks the other side)
+type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Described<O> = { [K in keyof O & string]-?: {} extends Pick<O, K> ? `${K}?` : K }[keyof O & string];
+type Disagreeing = {
+  [K in keyof typeof AGREEMENT_CASES & `${number}`]: (typeof AGREEMENT_CASES)[K] extends { instruction: infer I extends string; input: readonly (infer In)[]; output: readonly (infer Out)[] }
+    ? Equal<Described<Infer<I>["input"]>, In> extends true
+      ? Equal<Described<Infer<I>["output"]>, Out> extends true
+        ? never
+        : I
+      : I
+    : K;
+}[keyof typeof AGREEMENT_CASES & `${number}`];
+// a disagreement fails tsc naming the instruction: Type '"…"' does not satisfy the constraint 'never'
+type AssertNone<D extends never> = D;
+expectTypeOf<AssertNone<Disagreeing>>().toEqualTypeOf<never>();

@@ -1,26 +1,34 @@
 // the type-level parser: Infer<"[IMAGE:img] [TEXT:q] -> [TEXT:a]"> = { input: { img: ImageInput; q: string }; output: { a: string } }.
-// it reads the same token table as the run-time parser. what it cannot follow degrades to Record<string, unknown>;
-// the run-time parser is the strict layer.
+// it reads the same token table as the run-time parser and names slots the same way (positions count text runs).
+// what it cannot follow degrades to Record<string, unknown>; the run-time parser is the strict layer.
+// recursion is tail-position throughout, so long instructions (hundreds of slots) stay within the compiler's limits.
 import type { AudioInput, ImageInput, VideoInput } from "../modalities/media-value.js";
-import type { TOKENS } from "./tokens.js";
+import type { NAME_CHARS, SPACES, TOKENS } from "./tokens.js";
 
 type T = typeof TOKENS;
 type Open = T["open"];
 type Close = T["close"];
+type Arrow = T["arrow"];
 type NameSep = T["name"];
 type AttrSep = T["attr"];
+type Assign = T["assign"];
 type Opt = T["optional"];
 type ListMark = T["list"];
 type GroupOpen = T["groupOpen"];
 type GroupClose = T["groupClose"];
 type Alt = T["alt"];
 
+/** a string literal's characters as a union */
+type Chars<S extends string, Acc = never> = S extends `${infer C}${infer R}` ? Chars<R, Acc | C> : Acc;
+type NameChar = Chars<typeof NAME_CHARS>;
+type Space = Chars<typeof SPACES>;
+
 export type Box = [number, number, number, number];
 export type TableRows = (string | number | boolean | null)[][];
 
 /**
  * The TypeScript type of each modality's values. Augment it to give a new modality its types:
- * `declare module "omnispec" { interface ModalityTypes { POINT: { input: [number, number]; output: [number, number] } } }`
+ * `declare module "omnispec/instruction" { interface ModalityTypes { POINT: { input: [number, number]; output: [number, number] } } }`
  */
 export interface ModalityTypes {
   TEXT: { input: string; output: string };
@@ -36,18 +44,11 @@ export interface ModalityTypes {
 
 type Loose = { input: Record<string, unknown>; output: Record<string, unknown> };
 
-type WS = " " | "\n" | "\t" | "\r";
-type TrimLeft<S extends string> = S extends `${WS}${infer R}` ? TrimLeft<R> : S;
-type TrimRight<S extends string> = S extends `${infer R}${WS}` ? TrimRight<R> : S;
-type Trim<S extends string> = TrimLeft<TrimRight<S>>;
-
-type NameChar =
-  | "_" | "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9"
-  | "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i" | "j" | "k" | "l" | "m" | "n" | "o" | "p" | "q" | "r" | "s" | "t" | "u" | "v" | "w" | "x" | "y" | "z"
-  | "A" | "B" | "C" | "D" | "E" | "F" | "G" | "H" | "I" | "J" | "K" | "L" | "M" | "N" | "O" | "P" | "Q" | "R" | "S" | "U" | "T" | "V" | "W" | "X" | "Y" | "Z";
+type TrimLeft<S extends string> = S extends `${Space}${infer R}` ? TrimLeft<R> : S;
+type TrimRight<S extends string> = S extends `${infer R}${Space}` ? TrimRight<R> : S;
+type IsBlank<S extends string> = TrimLeft<S> extends "" ? true : false;
 type ReadName<S extends string, Acc extends string = ""> = S extends `${infer C}${infer R}` ? (C extends NameChar ? ReadName<R, `${Acc}${C}`> : Acc) : Acc;
-
-type Split<S extends string, D extends string> = S extends `${infer A}${D}${infer B}` ? [A, ...Split<B, D>] : [S];
+type Split<S extends string, D extends string, Acc extends string[] = []> = S extends `${infer A}${D}${infer B}` ? Split<B, D, [...Acc, A]> : [...Acc, S];
 
 /** one slot as the type level sees it */
 interface SlotT {
@@ -61,10 +62,10 @@ interface SlotT {
 }
 
 /** a position counter (OFASys: every slot and every non-empty text run takes one) */
-type Count = unknown[];
-type Tick<P extends Count, Text extends string> = Trim<Text> extends "" ? P : [...P, 0];
+type Count = 0[];
+type Tick<P extends Count, Text extends string> = IsBlank<Text> extends true ? P : [...P, 0];
 
-/** the body of a slot opened just before R, and what follows its "]"; `name[]` keeps its brackets */
+/** the body of a slot opened just before R, and what follows its "]"; a `name[]` marker keeps its brackets */
 type ReadSlot<R extends string> = R extends `${infer A}${Close}${infer After}`
   ? A extends `${infer H}${Open}`
     ? After extends `${infer B}${Close}${infer After2}`
@@ -75,13 +76,17 @@ type ReadSlot<R extends string> = R extends `${infer A}${Close}${infer After}`
 
 type SplitHead<B extends string> = B extends `${infer H}${AttrSep}${infer A}` ? [H, A] : [B, ""];
 
+type Named<N extends string, M extends string, A extends string> = N extends `${infer N2}${ListMark}${Opt}`
+  ? { name: N2; modality: M; attrs: A; optional: true; list: true }
+  : N extends `${infer N2}${Opt}`
+    ? { name: N2; modality: M; attrs: A; optional: true; list: false }
+    : N extends `${infer N2}${ListMark}`
+      ? { name: N2; modality: M; attrs: A; optional: false; list: true }
+      : { name: N; modality: M; attrs: A; optional: false; list: false };
+
 type MakeSlot<Body extends string, P extends Count> = SplitHead<Body> extends [infer H extends string, infer A extends string]
   ? H extends `${infer M}${NameSep}${infer N}`
-    ? N extends `${infer N2}${Opt}`
-      ? { name: N2; modality: M; attrs: A; optional: true; list: false }
-      : N extends `${infer N2}${ListMark}`
-        ? { name: N2; modality: M; attrs: A; optional: false; list: true }
-        : { name: N; modality: M; attrs: A; optional: false; list: false }
+    ? Named<N, M, A>
     : { name: `${P["length"]}`; modality: H; attrs: A; optional: false; list: false }
   : never;
 
@@ -107,16 +112,21 @@ type ParseSide<S extends string, P extends Count, Acc extends SlotT[]> = S exten
     : ParseSlot<Pre, Rest, P, Acc>
   : [Acc, Tick<P, S>];
 
-type ParseSlot<Pre extends string, Rest extends string, P extends Count, Acc extends SlotT[]> = Rest extends `${Open}${infer Inner}${Close}${Close}${infer After}`
-  ? ParseChoice<Split<Inner, `${Close}${Alt}${Open}`>, Tick<P, Pre>, Acc> extends [infer A2 extends SlotT[], infer P2 extends Count]
-    ? ParseSide<After, P2, A2>
-    : never
+type ParseSlot<Pre extends string, Rest extends string, P extends Count, Acc extends SlotT[]> = Rest extends `${Open}${infer Inner}`
+  ? ParseChoice<Inner, Tick<P, Pre>, Acc>
   : ReadSlot<Rest> extends [infer Body extends string, infer After extends string]
     ? ParseSide<After, [...Tick<P, Pre>, 0], [...Acc, MakeSlot<Body, Tick<P, Pre>>]>
     : [Acc, P];
 
-type ParseChoice<Bodies extends string[], P extends Count, Acc extends SlotT[]> = Bodies extends [infer B extends string, ...infer Rest extends string[]]
-  ? ParseChoice<Rest, [...P, 0], [...Acc, AsOptional<MakeSlot<B, P>>]>
+/** `[[IMAGE:a] | [VIDEO:b]]`: R is what follows the second "["; every option takes a position and is optional */
+type ParseChoice<R extends string, P extends Count, Acc extends SlotT[]> = ReadSlot<R> extends [infer Body extends string, infer After extends string]
+  ? TrimLeft<After> extends `${Alt}${infer More}`
+    ? TrimLeft<More> extends `${Open}${infer Next}`
+      ? ParseChoice<Next, [...P, 0], [...Acc, AsOptional<MakeSlot<Body, P>>]>
+      : [Acc, P]
+    : TrimLeft<After> extends `${Close}${infer Rest}`
+      ? ParseSide<Rest, [...P, 0], [...Acc, AsOptional<MakeSlot<Body, P>>]>
+      : [Acc, P]
   : [Acc, P];
 
 type AsOptional<S extends SlotT> = { name: S["name"]; modality: S["modality"]; attrs: S["attrs"]; optional: true; list: S["list"] };
@@ -137,8 +147,17 @@ type MakeGroup<G extends string, After extends string, P extends Count> = {
   fields: ParseSide<G, [], []>[0];
 };
 
-type HasAttr<A extends string, K extends string> = A extends K | `${K}${AttrSep}${string}` | `${string}${AttrSep}${K}` | `${string}${AttrSep}${K}${AttrSep}${string}` | `${K}=${string}` | `${string}${AttrSep}${K}=${string}` ? true : false;
-type Choices<A extends string> = A extends `${string}choices=${infer C}` ? Split<C extends `${infer V}${AttrSep}${string}` ? V : C, Alt>[number] : never;
+/** `key` as a flag, `key=true`, or `key=...` among the attributes A */
+type HasFlag<A extends string, K extends string> = `${AttrSep}${A}${AttrSep}` extends `${string}${AttrSep}${K}${AttrSep}${string}`
+  ? true
+  : `${AttrSep}${A}${AttrSep}` extends `${string}${AttrSep}${K}${Assign}${infer V}`
+    ? V extends `false${AttrSep}${string}`
+      ? false
+      : true
+    : false;
+type Choices<A extends string> = `${AttrSep}${A}` extends `${string}${AttrSep}choices${Assign}${infer C}`
+  ? Split<C extends `${infer V}${AttrSep}${string}` ? V : C, Alt>[number]
+  : never;
 
 type Value<S extends SlotT, IO extends "input" | "output"> = S["fields"] extends SlotT[]
   ? ObjectOf<S["fields"], IO>[]
@@ -160,13 +179,11 @@ type ObjectOf<L extends SlotT[], IO extends "input" | "output"> = Simplify<
   }
 >;
 
-type Inputs<Src extends SlotT[], Tgt extends SlotT[]> = [...Src, ...Extract<Tgt[number], { attrs: `${string}no_loss${string}` }>[]] extends infer L extends SlotT[]
-  ? L
-  : never;
-type Outputs<Src extends SlotT[], Tgt extends SlotT[]> = Exclude<
-  Tgt[number],
-  { name: Src[number]["name"] } | (Tgt[number] extends infer S extends SlotT ? (HasAttr<S["attrs"], "no_loss"> extends true ? S : never) : never)
->[];
+/** a target slot marked no_loss is a forced prefix the sample supplies: an input */
+type NoLoss<S> = S extends SlotT ? (HasFlag<S["attrs"], "no_loss"> extends true ? S : never) : never;
+
+type Inputs<Src extends SlotT[], Tgt extends SlotT[]> = (Src[number] | NoLoss<Tgt[number]>)[];
+type Outputs<Src extends SlotT[], Tgt extends SlotT[]> = Exclude<Tgt[number], { name: Src[number]["name"] } | NoLoss<Tgt[number]>>[];
 
 type Build<Src extends string, Tgt extends string> = ParseSide<Src, [], []> extends [infer SA extends SlotT[], infer P extends Count]
   ? ParseSide<Tgt, P, []> extends [infer TA extends SlotT[], Count]
@@ -178,14 +195,19 @@ type Build<Src extends string, Tgt extends string> = ParseSide<Src, [], []> exte
  * The input and output types of an instruction, inferred from its text.
  *
  * @example
- * import type { Infer } from "omnispec";
+ * import type { Infer } from "omnispec/instruction";
  * type VQA = Infer<"[IMAGE:img] [TEXT:question] -> [TEXT:answer]">;
  * // { input: { img: ImageInput; question: string }; output: { answer: string } }
  */
 export type Infer<I extends string> = string extends I
   ? Loose
-  : I extends `${infer Src}->${infer Tgt}`
-    ? Tgt extends `${string}->${string}`
+  : I extends `${infer Src}${Arrow}${infer Tgt}`
+    ? Tgt extends `${string}${Arrow}${string}`
       ? Loose
       : Build<Src, Tgt>
     : Loose;
+
+/** `Infer<I>["input"]` */
+export type InferInput<I extends string> = Infer<I>["input"];
+/** `Infer<I>["output"]` */
+export type InferOutput<I extends string> = Infer<I>["output"];

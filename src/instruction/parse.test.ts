@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { OmnispecError } from "../errors.js";
 import { taskPresets } from "../../presets/tasks.js";
-import { formatInstruction, instructionToJSON, parseInstruction } from "./parse.js";
+import { splitSlots } from "../task/define-task.js";
+import { AGREEMENT_CASES } from "./agreement-cases.js";
+import { formatInstruction, instructionToJSON, parseInstruction, parseInstructionUncached } from "./parse.js";
+import { MAX_INSTRUCTION_LENGTH } from "./tokens.js";
 import type { Segment, SlotNode } from "./ast.js";
 
 const slots = (segs: readonly Segment[]): SlotNode[] => segs.filter((s): s is SlotNode => s.kind === "slot");
@@ -74,6 +77,39 @@ describe("OFASys instructions", () => {
     expect(slots(p.source)[0].attrs).toEqual({ max_pixels: 1003520, variant: "qwen-vl-utils-0.0.10" });
     expect(slots(p.target)[0].attrs).toEqual({ choices: ["yes", "no", "maybe"], no_loss: true });
     expect(parseInstruction("[VIDEO:v,audio=false] -> [TEXT:t]").source[0]).toMatchObject({ attrs: { audio: false } });
+    expect(slots(parseInstruction("[IMAGE:i,orient=false,background=#fff,resize=tiles,min_pixels=3136] -> [TEXT:t]").source)[0].attrs).toEqual({
+      orient: false,
+      background: "#fff",
+      resize: "tiles",
+      min_pixels: 3136,
+    });
+    expect(slots(parseInstruction("[AUDIO:a,start=1.5,end=3e1,max_seconds=30,sample_rate=16000] -> [TEXT:t]").source)[0].attrs).toEqual({ start: 1.5, end: 30, max_seconds: 30, sample_rate: 16000 });
+    expect(slots(parseInstruction("[VIDEO:v,fps=2,nframes=8,min_frames=4,max_frames=768,start=0,end=10,total_pixels=90316800,min_pixels=3136,max_pixels=602112] -> [TEXT:t]").source)[0].attrs).toMatchObject({ fps: 2, nframes: 8, total_pixels: 90316800 });
+  });
+
+  it("strips text runs as Python does, never collapsing inner spaces", () => {
+    const p = parseInstruction('structured knowledge: " [STRUCT:database,uncased] "  . how to describe the tripleset ? -> [TEXT:tgt]');
+    expect(p.source[2]).toMatchObject({ kind: "text", text: '"  . how to describe the tripleset ?' });
+    // U+0085 and U+001F are Python whitespace (stripped); U+FEFF is not (kept)
+    const q = parseInstruction("\u0085\u001fhello\ufeff [TEXT:a] -> [TEXT:b]");
+    expect(q.source[0]).toMatchObject({ kind: "text", text: "hello\ufeff", span: [2, 8] });
+  });
+
+  it("drops every marker of a run with its own column, and a marker-only run still takes a position", () => {
+    const p = parseInstruction("a <BOS> b <EOS> c <BOS> -> [TEXT]");
+    expect(p.source[0]).toMatchObject({ kind: "text", text: "a b c" });
+    expect(p.warnings.map((w) => w.column)).toEqual([3, 11, 19]);
+    const q = parseInstruction("<BOS> -> [TEXT]");
+    expect(q.source).toEqual([]);
+    expect(slots(q.target)[0].name).toBe("1");
+    expect(parseInstruction("<BOSS> -> [TEXT:x]").source[0]).toMatchObject({ text: "<BOSS>" });
+  });
+
+  it("caches frozen results", () => {
+    const text = "[IMAGE:img] cache me -> [TEXT:c]";
+    const a = parseInstruction(text);
+    expect(parseInstruction(text)).toBe(a);
+    expect(Object.isFrozen(a) && Object.isFrozen(a.source[0]) && Object.isFrozen(slots(a.source)[0].attrs)).toBe(true);
   });
 
   it("legacy add_bos/add_eos are accepted and dropped with a warning", () => {
@@ -124,6 +160,61 @@ describe("beyond OFASys", () => {
   });
 });
 
+describe("agreement with OFASys and with the type level", () => {
+  // OFASys's own algorithm (ofasys/preprocessor/instruction.py), restated: the slot regex, Python strip, global positions
+  const MOD = /\[(TEXT|IMAGE|BOX|AUDIO|MOTION|PHONE|VIDEO|STRUCT|CATEGORY)(?::([_A-Za-z0-9]+))?(?:,([_A-Za-z0-9,.=]+))?\]/g;
+  const PY_SPACE = "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+  const PY_STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, "g");
+  const pyStrip = (t: string) => t.replace(PY_STRIP, "");
+  function ofasys(template: string): string[] {
+    const out: string[] = [];
+    for (const side of template.trim().split("->").map(pyStrip)) {
+      let last = 0;
+      const text = (t: string) => {
+        if (t) out.push(`text@${out.length}:${t}`);
+      };
+      for (const m of side.matchAll(MOD)) {
+        text(pyStrip(side.slice(last, m.index)));
+        out.push(`${m[1]}:${m[2] ?? String(out.length)}`);
+        last = m.index + m[0].length;
+      }
+      text(pyStrip(side.slice(last)));
+    }
+    return out;
+  }
+  function ours(text: string): string[] {
+    const out: string[] = [];
+    const p = parseInstruction(text);
+    for (const seg of [...p.source, ...p.target]) {
+      if (seg.kind === "slot") out.push(`${seg.modality}:${seg.name}`);
+      else if (seg.kind === "text") out.push(`text:${seg.text}`);
+    }
+    return out;
+  }
+  const withoutRepetition = OFASYS.map(([t]) => t).filter((t) => !t.includes(")*"));
+  it.each(withoutRepetition)("same slots, names and text as OFASys: %s", (text) => {
+    // OFASys keeps <BOS>/<EOS> as text since patch1; omnispec drops them, so compare without the markers
+    const theirs = ofasys(text)
+      .map((s) => (s.startsWith("text@") ? `text:${s.slice(s.indexOf(":") + 1).replace(/\s*<[BE]OS>\s*/g, " ").trim()}` : s))
+      .filter((s) => s !== "text:");
+    expect(ours(text)).toEqual(theirs);
+  });
+
+  const described = (slots: { name: string; optional: boolean; alternative?: boolean }[]) => slots.map((s) => (s.optional || s.alternative ? `${s.name}?` : s.name)).sort();
+  it.each(AGREEMENT_CASES.map((c) => [c.instruction, c] as const))("task keys of %s", (_, c) => {
+    const { inputs, outputs } = splitSlots(parseInstruction(c.instruction));
+    expect(described(inputs)).toEqual([...c.input].sort());
+    expect(described(outputs)).toEqual([...c.output].sort());
+  });
+
+  it.each(AGREEMENT_CASES.map((c) => [c.instruction]))("formatInstruction round-trips %s", (text) => {
+    const p = parseInstruction(text);
+    const again = parseInstruction(formatInstruction(p));
+    expect(instructionToJSON(again)).toEqual(instructionToJSON(p));
+    expect(formatInstruction(again)).toBe(formatInstruction(p));
+  });
+});
+
 describe("errors", () => {
   const cases: [string, string, number, RegExp?][] = [
     ["[image:img] -> [TEXT:t]", "parse/unknown-modality", 2, /did you mean IMAGE/],
@@ -142,6 +233,32 @@ describe("errors", () => {
     ["[] -> [TEXT:a]", "parse/bad-slot", 1],
     ["what ] -> [TEXT:a]", "parse/unexpected-bracket", 6],
     ["[TEXT:a,] -> [TEXT:b]", "parse/bad-slot", 9],
+    ["[TEXT[]] -> [TEXT:b]", "parse/bad-slot", 6, /needs a name: \[TEXT:name\[\]\]/],
+    ["[IMAGE img] -> [TEXT:b]", "parse/bad-slot", 7, /no spaces/],
+    ["[IMAGE:a?[]] -> [TEXT:b]", "parse/bad-name", 9, /a\[\]\?/],
+    ["[TEXT:a,max_length=5,max_length=6] -> [TEXT:b]", "parse/bad-slot", 22, /given twice/],
+    ["[TEXT:a,max_length=] -> [TEXT:b]", "parse/bad-attribute-value", 19, /needs a value/],
+    ["[TEXT:a,max_length= 5] -> [TEXT:b]", "parse/bad-attribute-value", 20, /space/],
+    ["[TEXT:a,max_length=0x10] -> [TEXT:b]", "parse/bad-attribute-value", 20, /whole number/],
+    ["[TEXT:a,max_length=-3] -> [TEXT:b]", "parse/bad-attribute-value", 20],
+    ["[TEXT:a,no_loss=yes] -> [TEXT:b]", "parse/bad-attribute-value", 17, /true\/false/],
+    ["[TEXT:a,max_length] -> [TEXT:b]", "parse/bad-attribute-value", 9, /max_length=/],
+    ["[IMAGE:x,resample=pill] -> [TEXT:a]", "parse/bad-attribute-value", 19, /did you mean resample=pil/],
+    ["[IMAGE:x,background=red] -> [TEXT:a]", "parse/bad-attribute-value", 21, /hex/],
+    ["[IMAGE:x] -> [CATEGORY:c,choices=a|a]", "parse/bad-attribute-value", 34, /distinct/],
+    ["[IMAGE:x] -> [CATEGORY:c,choices=a||b]", "parse/bad-attribute-value", 34],
+    ["[IMAGE:x] -> [TEXT:c,choices=a|b]", "parse/unknown-attribute", 22],
+    ["[IMAGE:1] [TEXT] -> [TEXT:a]", "parse/duplicate-slot", 11, /unnamed/],
+    ["[IMAGE:a[]] -> [IMAGE:a]", "parse/duplicate-slot", 16, /IMAGE list/],
+    ["[IMAGE:objects] -> ( [BOX] [TEXT])*:objects", "parse/duplicate-slot", 20, /repeated group/],
+    ["[IMAGE:x] -> ( [BOX:b] [TEXT:b] )*", "parse/duplicate-slot", 24],
+    ["[[IMAGE:a]] -> [TEXT:t]", "parse/bad-pattern", 1, /at least two/],
+    ["[[IMAGE:a]|] -> [TEXT:t]", "parse/bad-pattern", 12],
+    ["[[IMAGE:a]|[VIDEO:b] -> [TEXT:t]", "parse/unclosed-bracket", 1],
+    ["[[IMAGE:a]|[VIDEO:a]] -> [TEXT:t]", "parse/duplicate-slot", 12],
+    ["[IMAGE:x] -> ( [BOX] ( [TEXT] )* )*", "parse/bad-pattern", 22, /do not nest/],
+    ["see [1] -> [TEXT:t]", "parse/unknown-modality", 6, /reserved for slots/],
+    ["[TEXT:a] -> [TEXT:b,max_length=5", "parse/unclosed-bracket", 13, /\[TEXT:b,max_length=5\]/],
   ];
   it.each(cases)("%s -> %s at column %i", (text, code, column, hint) => {
     const e = error(text);
@@ -152,6 +269,23 @@ describe("errors", () => {
     const lines = e.message.split("\n");
     const caretLine = lines.find((l) => /^\s+\^+$/.test(l));
     expect(caretLine?.indexOf("^")).toBe(2 + column - 1);
+  });
+
+  it("names the slot's value in the error and keeps huge values short", () => {
+    const e = error(`[${"X".repeat(5000)}] -> [TEXT:t]`);
+    expect(e.code).toBe("parse/unknown-modality");
+    expect(String(e.value).length).toBeLessThan(80);
+    expect(e.message.length).toBeLessThan(600);
+  });
+
+  it("refuses anything but a string", () => {
+    expect(() => parseInstruction(42 as unknown as string)).toThrow(OmnispecError);
+  });
+
+  it("accepts exactly the length limit and refuses one more", () => {
+    const pad = (n: number) => "[TEXT:a] -> [TEXT:b]" + " ".repeat(n - 20);
+    expect(parseInstructionUncached(pad(MAX_INSTRUCTION_LENGTH)).target).toHaveLength(1);
+    expect(error(pad(MAX_INSTRUCTION_LENGTH + 1)).code).toBe("parse/too-long");
   });
 
   it("refuses a 1 MB instruction quickly", () => {

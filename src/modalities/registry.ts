@@ -17,8 +17,8 @@ export interface ModalityDefinition {
   textLike: boolean;
 }
 
-/** Attributes every modality accepts: the OFASys vocabulary (ofasys.md §1.5–1.6). */
-export const commonAttrs = {
+/** Attributes every modality accepts: the OFASys vocabulary (ofasys.md §1.5–1.6). Every modality's attrs extend this object. */
+export const commonAttrs = z.strictObject({
   no_loss: z.boolean().optional(),
   closed_set: z.boolean().optional(),
   max_length: z.number().int().positive().optional(),
@@ -27,38 +27,46 @@ export const commonAttrs = {
   no_punctuation: z.boolean().optional(),
   mask_ratio: z.number().min(0).max(1).optional(),
   noise_ratio: z.number().min(0).max(1).optional(),
-  preprocess: z.string().optional(),
-  adaptor: z.string().optional(),
+  preprocess: z.string().regex(/^[A-Za-z0-9_.-]+$/, "a registered preprocessor name").optional(),
+  adaptor: z.string().regex(/^[A-Za-z0-9_.-]+$/, "a registered adaptor name").optional(),
   disable_auto_boseos: z.boolean().optional(),
   is_label: z.boolean().optional(),
-} as const;
+});
 
 /** OFASys v0.1.0 attributes that are accepted and dropped with a warning. */
 export const legacyAttrs: readonly string[] = ["add_bos", "add_eos"];
 
 /**
- * Builds a modality definition whose attribute schema extends the common OFASys attributes.
+ * Builds a modality definition whose attribute schema extends the common OFASys attributes. `attrs` is a zod object
+ * (or its shape) of optional fields; a slot's `key=value` text is read as the field's type (flag or true/false,
+ * number, `a|b|c` list, or string) and checked by the schema.
  *
  * @example
  * import { z } from "zod";
  * import { defineModality, registerModality } from "omnispec/modalities";
- * registerModality(defineModality({ name: "POINT", description: "an (x, y) point", attrs: {}, input: z.tuple([z.number(), z.number()]) }));
+ * registerModality(defineModality({ name: "POINT", description: "an (x, y) point", attrs: z.object({ radius: z.number().optional() }), input: z.tuple([z.number(), z.number()]) }));
  */
 export function defineModality(def: {
   name: string;
   description: string;
-  attrs: z.ZodRawShape;
+  attrs: z.ZodObject | z.ZodRawShape;
   input: z.ZodType;
   output?: z.ZodType;
   textLike?: boolean;
 }): ModalityDefinition {
   if (!/^[A-Z][A-Z0-9_]*$/.test(def.name)) {
-    throw new OmnispecError("input/invalid", `a modality name is upper case letters, digits and _: "${def.name}"`, { value: def.name });
+    throw new OmnispecError("input/invalid", `a modality name is upper case letters, digits and _: "${def.name}"`, { value: def.name, hint: "e.g. POINT" });
+  }
+  const shape: z.ZodRawShape = def.attrs instanceof z.ZodObject ? def.attrs.shape : def.attrs;
+  for (const key of Object.keys(shape)) {
+    if (!/^[A-Za-z0-9_]+$/.test(key)) {
+      throw new OmnispecError("input/invalid", `modality ${def.name}: attribute "${key}" is not writable in an instruction`, { value: key, hint: "attribute keys are letters, digits and _" });
+    }
   }
   return {
     name: def.name,
     description: def.description,
-    attrs: z.strictObject({ ...commonAttrs, ...def.attrs }),
+    attrs: commonAttrs.extend(shape),
     input: def.input,
     output: def.output ?? def.input,
     textLike: def.textLike ?? false,

@@ -12,8 +12,8 @@ export const imageModality = defineModality({
     max_tokens: z.number().int().positive().optional(),
     variant: z.enum(["current", "transformers-4.52", "qwen-vl-utils-0.0.10", "qwen-vl-utils-0.0.11", "qwen-vl-utils-0.0.14"]).optional(),
     resample: z.enum(["pil", "sharp", "transformersjs"]).optional(),
-    orient: z.boolean().optional(),
-    background: z.string().regex(/^#?[0-9a-fA-F]{6}$/).optional(),
+    orient: z.boolean().default(true).optional(),
+    background: z.string().regex(/^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, "a CSS hex colour such as #ffffff or #fff").optional(),
   },
   input: imageInput,
 });
