@@ -52,6 +52,20 @@ describe("materialize", () => {
     expect(a.every((v, i) => v === c[i])).toBe(true);
   });
 
+  it("composites a transparent image on the slot's background colour", async () => {
+    const clear = join(dir, "clear.png");
+    // fully transparent red: alpha dropped it is red, composited on black it is black
+    const rgba = Uint8Array.from({ length: 56 * 56 * 4 }, (_, i) => (i % 4 === 0 ? 255 : 0));
+    await sharp(rgba, { raw: { width: 56, height: 56, channels: 4 } }).png().toFile(clear);
+    const first = async (instruction: string) => {
+      const task = defineTask(instruction);
+      const plan = (await compile(task, { img: clear }, { preset })).toJSON();
+      return (await materialize(plan, task, { img: clear })).images.img.data[0];
+    };
+    expect(await first("[IMAGE:img] what? -> [TEXT:a]")).toBeCloseTo((1 - mean[0]) / std[0], 4);
+    expect(await first("[IMAGE:img,background=#000000] what? -> [TEXT:a]")).toBeCloseTo((0 - mean[0]) / std[0], 4);
+  });
+
   it("refuses a plan whose grid the pixels do not match, naming the slot", async () => {
     const task = defineTask("[IMAGE:img] what? -> [TEXT:a]");
     const sample = { img: join(dir, "grey.png") };

@@ -102,10 +102,10 @@ function checkShape(slot: string, plan: SlotPlanJSON, r: { dims: [number, number
   }
 }
 
-async function materializeImage(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string): Promise<MaterializedImage> {
+async function materializeImage(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string, background?: string): Promise<MaterializedImage> {
   const resized = plan.resized as { width: number; height: number } | undefined;
   if (!resized) throw new OmnispecError("plan/unsupported", "the image plan has no resize step to follow", { slot });
-  const decoded = await decodeImage(source(plan, value, slot, baseDir), { orient: step(plan, "orient")?.params.applied !== false, slot });
+  const decoded = await decodeImage(source(plan, value, slot, baseDir), { orient: step(plan, "orient")?.params.applied !== false, background, slot });
   const pixels = await resizeInTurn(decoded, resized.width, resized.height, { method: resampler(plan), slot });
   const { mean, std } = normalization(plan);
   const patch = step(plan, "patchify")?.params as { patch: number; temporal_patch: number; merge: number } | undefined;
@@ -209,12 +209,20 @@ export async function materialize(plan: Plan | PlanJSON, task: Task, sample: Rec
       : [[key, slotPlan, valueAt(sample, key)]];
     for (const [name, p, value] of entries) {
       if (value === undefined || p.generated) continue;
-      if (p.modality === "IMAGE") out.images[name] = await materializeImage(name, p, value, options.baseDir);
+      const background = attrsOf(task, key).background;
+      if (p.modality === "IMAGE") out.images[name] = await materializeImage(name, p, value, options.baseDir, typeof background === "string" ? background : undefined);
       else if (p.modality === "VIDEO") out.videos[name] = await materializeVideo(name, p, value, options.baseDir, preset);
       else if (p.modality === "AUDIO") out.audios[name] = await materializeAudio(name, p, value, options.baseDir);
     }
   }
   return out;
+}
+
+/** the attributes written on the slot behind a plan key (`img`, `group[i].field`) */
+function attrsOf(task: Task, key: string): Readonly<Record<string, unknown>> {
+  const m = /^(.+)\[\d+\]\.(.+)$/.exec(key);
+  const slot = m ? task.inputs.find((s) => s.name === m[1])?.fields?.find((f) => f.name === m[2]) : task.inputs.find((s) => s.name === key);
+  return slot?.attrs ?? {};
 }
 
 /** `group[i].field` keys of repetition groups */
