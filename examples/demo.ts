@@ -109,6 +109,21 @@ async function main(): Promise<void> {
     }
   }
 
+  console.log("\npictures of what the models will see (open them):");
+  const pictures = join(root, ".omnispec/demo-out");
+  mkdirSync(pictures, { recursive: true });
+  const draw = async (name: string, plan: Awaited<ReturnType<typeof compile>>) => {
+    const file = join(pictures, name);
+    await plan.render({ out: file });
+    console.log(`  ${relative(process.cwd(), file)}`);
+  };
+  await draw("photo-grid-and-box.png", await compile(refcoco, { img: photo, cap: "the red house", patch_boxes: box }, { preset: "qwen2.5-vl" }));
+  if (media.clip) {
+    await draw("video-frames.png", await compile(defineTask("[VIDEO:clip] what happens? -> [TEXT:a]"), { clip: media.clip }, { preset: "qwen3-vl" }));
+    await draw("video-audio-timeline.png", await compile(defineTask("[VIDEO:clip,audio=true] what happens? -> [TEXT:a]"), { clip: media.clip }, { preset: "qwen2.5-omni" }));
+  }
+  if (media.audio) await draw("speech-timeline.png", await compile(defineTask(taskPresets.speech_to_text), { wav: media.audio }, { preset: "qwen2.5-omni" }));
+
   section("4. token budgets from metadata alone");
   const vqa = defineTask(taskPresets.vqa_gen);
   let total = 0;
