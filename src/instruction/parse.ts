@@ -4,7 +4,7 @@ import { OmnispecError, type OmnispecErrorCode } from "../errors.js";
 import { getModality, hasModality, legacyAttrs, modalityNames } from "../modalities/index.js";
 import { suggest } from "../util/suggest.js";
 import type { AttrValue, ChoiceNode, ParsedInstruction, ParseWarning, RepeatNode, Segment, Side, SlotNode, TextNode } from "./ast.js";
-import { MAX_INSTRUCTION_LENGTH, NAME_CHARS, PARSE_CACHE_SIZE, SPACES, TOKENS } from "./tokens.js";
+import { MAX_INSTRUCTION_LENGTH, MAX_SLOT_ATTRIBUTES, NAME_CHARS, PARSE_CACHE_SIZE, SPACES, TOKENS } from "./tokens.js";
 
 const at0 = (s: string): number => s.charCodeAt(0);
 const OPEN = at0(TOKENS.open);
@@ -67,7 +67,26 @@ function fail(code: OmnispecErrorCode, message: string, st: State, at: number, l
   });
 }
 
-const cache = new Map<string, ParsedInstruction>();
+// two generations: a hit in the older one is promoted; when the newer fills, the older is dropped whole.
+// (deleting a Map's oldest key one by one leaves tombstones that keys().next() walks over, so evictions grow slow.)
+let recent = new Map<string, ParsedInstruction>();
+let older = new Map<string, ParsedInstruction>();
+
+function cached(instruction: string): ParsedInstruction | undefined {
+  const hit = recent.get(instruction);
+  if (hit !== undefined) return hit;
+  const old = older.get(instruction);
+  if (old !== undefined) remember(instruction, old);
+  return old;
+}
+
+function remember(instruction: string, parsed: ParsedInstruction): void {
+  if (recent.size >= PARSE_CACHE_SIZE / 2) {
+    older = recent;
+    recent = new Map();
+  }
+  recent.set(instruction, parsed);
+}
 
 /**
  * Parses an instruction `source -> target` into its slots and text, strictly: a malformed slot is an error with its
@@ -90,11 +109,10 @@ export function parseInstruction(instruction: string): ParsedInstruction {
       hint: "an instruction is one line; put long content in slot values, not in the instruction",
     });
   }
-  const hit = cache.get(instruction);
-  if (hit) return hit;
-  const parsed = deepFreeze(parseUncached(instruction));
-  if (cache.size >= PARSE_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(instruction, parsed);
+  const hit = cached(instruction);
+  if (hit !== undefined) return hit;
+  const parsed = freezeParsed(parseUncached(instruction));
+  remember(instruction, parsed);
   return parsed;
 }
 
@@ -110,12 +128,28 @@ export function parseInstructionUncached(instruction: string): ParsedInstruction
   return parseUncached(instruction);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
+/** freezes what the parser built (not a generic deep freeze: it knows the shape, which keeps cold parses fast) */
+function freezeSegment(s: Segment): void {
+  Object.freeze(s.span);
+  if (s.kind === "slot") Object.freeze(s.attrs);
+  else if (s.kind === "repeat") {
+    for (const x of s.segments) freezeSegment(x);
+    Object.freeze(s.segments);
+  } else if (s.kind === "choice") {
+    for (const x of s.options) freezeSegment(x);
+    Object.freeze(s.options);
   }
-  return value;
+  Object.freeze(s);
+}
+
+function freezeParsed(p: ParsedInstruction): ParsedInstruction {
+  for (const s of p.source) freezeSegment(s);
+  for (const s of p.target) freezeSegment(s);
+  for (const w of p.warnings) Object.freeze(w);
+  Object.freeze(p.source);
+  Object.freeze(p.target);
+  Object.freeze(p.warnings);
+  return Object.freeze(p);
 }
 
 function parseUncached(text: string): ParsedInstruction {
@@ -320,7 +354,8 @@ function parseSlot(st: State, scope: Scope, open: number, to: number, side: Side
     } else if (k < close && c !== ATTR) {
       fail("parse/bad-slot", `malformed attribute "${shown(key + text.slice(k, close).split(TOKENS.attr)[0])}"`, st, k, 1, isSpace(c) ? "no spaces inside a slot" : "attribute keys are letters, digits and _; values follow =");
     }
-    for (const r of raw) if (r.key === key) fail("parse/bad-slot", `attribute ${key} is given twice`, st, keyStart, key.length, "keep one of them");
+    if (raw.length > 0 && raw.some((r) => r.key === key)) fail("parse/bad-slot", `attribute ${key} is given twice`, st, keyStart, key.length, "keep one of them");
+    if (raw.length >= MAX_SLOT_ATTRIBUTES) fail("parse/bad-slot", `a slot takes at most ${MAX_SLOT_ATTRIBUTES} attributes`, st, keyStart, key.length);
     raw.push({ key, value, at: keyStart, valueAt });
   }
   const attrs = typedAttrs(st, modality, raw);

@@ -44,5 +44,8 @@ export const SPACES =
 /** Instructions longer than this (in UTF-16 code units) are refused before parsing. */
 export const MAX_INSTRUCTION_LENGTH = 65_536;
 
+/** A slot takes at most this many attributes (far above any modality's count; keeps the duplicate check constant). */
+export const MAX_SLOT_ATTRIBUTES = 64;
+
 /** The parse cache keeps at most this many instructions (oldest dropped first). */
 export const PARSE_CACHE_SIZE = 1024;
