@@ -54,16 +54,17 @@ describe("materialize", () => {
 
   it("composites a transparent image on the slot's background colour", async () => {
     const clear = join(dir, "clear.png");
-    // fully transparent red: alpha dropped it is red, composited on black it is black
+    // fully transparent red: the background colour decides what the model sees
     const rgba = Uint8Array.from({ length: 56 * 56 * 4 }, (_, i) => (i % 4 === 0 ? 255 : 0));
     await sharp(rgba, { raw: { width: 56, height: 56, channels: 4 } }).png().toFile(clear);
-    const first = async (instruction: string) => {
+    const green = async (instruction: string) => {
       const task = defineTask(instruction);
       const plan = (await compile(task, { img: clear }, { preset })).toJSON();
-      return (await materialize(plan, task, { img: clear })).images.img.data[0];
+      const { data, dims } = (await materialize(plan, task, { img: clear })).images.img;
+      return data[dims[1] / 3];
     };
-    expect(await first("[IMAGE:img] what? -> [TEXT:a]")).toBeCloseTo((1 - mean[0]) / std[0], 4);
-    expect(await first("[IMAGE:img,background=#000000] what? -> [TEXT:a]")).toBeCloseTo((0 - mean[0]) / std[0], 4);
+    expect(await green("[IMAGE:img,background=#000000] what? -> [TEXT:a]")).toBeCloseTo((0 - mean[1]) / std[1], 4);
+    expect(await green("[IMAGE:img,background=#ffffff] what? -> [TEXT:a]")).toBeCloseTo((1 - mean[1]) / std[1], 4);
   });
 
   it("refuses a plan whose grid the pixels do not match, naming the slot", async () => {
