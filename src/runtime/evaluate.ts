@@ -3,6 +3,7 @@ import { OmnispecError } from "../errors.js";
 import { loadDataset, type LoaderOptions } from "../dataset/loader.js";
 import { metrics, type MetricKey } from "../metrics/index.js";
 import type { Task } from "../task/define-task.js";
+import { progress } from "../util/progress.js";
 import { run } from "./run.js";
 import type { RunOptions } from "./types.js";
 
@@ -13,7 +14,7 @@ export interface EvaluateOptions extends RunOptions {
   slot?: string;
   /** dataset loading: column mapping, bad-row policy, limit */
   dataset?: LoaderOptions;
-  /** called after each sample: done so far, and the running score */
+  /** called after each sample: done so far, and the running score; default a progress bar on stderr when it is a terminal */
   onProgress?: (done: number, score: number) => void;
 }
 
@@ -64,6 +65,7 @@ export async function evaluate(task: Task, dataset: string, options: EvaluateOpt
   const loader = loadDataset(task, dataset, { onError: "collect", ...options.dataset });
   const samples: EvaluationSample[] = [];
   const errors: EvaluationResult["errors"] = [];
+  const bar = options.onProgress ? undefined : progress(`evaluating ${task.name ?? "task"} (${key})`);
   let index = 0;
   let rewardSum = 0;
   for await (const sample of loader) {
@@ -81,7 +83,9 @@ export async function evaluate(task: Task, dataset: string, options: EvaluateOpt
       errors.push({ index, code: err.code, message: err.message });
     }
     options.onProgress?.(samples.length, samples.length ? rewardSum / samples.length : 0);
+    bar?.tick();
   }
+  bar?.done();
   for (const e of loader.errors) errors.push({ row: e.row, code: e.code, message: e.message });
   const score = samples.length > 0 ? metric(samples.map((s) => s.output), samples.map((s) => s.reference)) : 0;
   return { metric: key, slot, score, meanReward: samples.length ? rewardSum / samples.length : 0, samples, errors, seconds: (performance.now() - t0) / 1000 };

@@ -4,7 +4,7 @@ import { compile, type CompileOptions } from "../../plan/compile.js";
 import { planJsonl } from "../../plan/jsonl.js";
 import { modelPresets } from "../../../presets/models.js";
 import { sampleFromFlags } from "../inputs.js";
-import { progress } from "../progress.js";
+import { progress } from "../../util/progress.js";
 import { taskFromArg } from "../task-arg.js";
 
 interface PlanFlags {

@@ -8,7 +8,7 @@ import type { Task } from "../../task/define-task.js";
 import { modelPresets } from "../../../presets/models.js";
 import { presetFromConfig } from "../../../presets/from-config.js";
 import { taskPresets } from "../../../presets/tasks.js";
-import { progress } from "../progress.js";
+import { progress } from "../../util/progress.js";
 import { taskFromArg } from "../task-arg.js";
 
 /** the flags `stats` and `pack` share */

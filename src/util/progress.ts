@@ -9,7 +9,7 @@ export interface Progress {
  * A progress bar for long runs; silent when stderr is not a terminal (pipes, CI).
  *
  * @example
- * import { progress } from "omnispec/cli";
+ * import { progress } from "./progress.js";
  * const bar = progress("planning", 1000);
  * for (let i = 0; i < 1000; i++) bar.tick();
  * bar.done();
