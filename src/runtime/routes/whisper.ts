@@ -132,7 +132,6 @@ export const whisperRoute: RuntimeRoute<Handle> = {
     if (!features) {
       throw new OmnispecError("plan/unsupported", `the plan of "${audio.slot}" has no log-mel step for model "${id}"`, { slot: audio.slot, hint: "plan with the whisper preset (the default for this model)" });
     }
-    const t0 = performance.now();
     const encoder = h.model.sessions.model as Session;
     const encoded = await ctx.timeModel<Record<string, unknown>>(() => encoder.run({ input_features: new Tensor("float32", features.data, features.dims).ort_tensor }));
     const hidden = new (Tensor as unknown as new (ort: unknown) => Tensor)(encoded.last_hidden_state);
@@ -154,8 +153,17 @@ export const whisperRoute: RuntimeRoute<Handle> = {
       const { rows, vocab } = lastRows(out.logits, keep);
       return { logits: rows, vocab, past: nextPast(out, past) };
     };
-    const prefix = await forcedTokens(h, { language: ctx.options.language, translate: ctx.options.translate }, async (ids) => (await ctx.timeModel(() => prefill(step, ids))).next);
-    const promptMs = performance.now() - t0;
+    const t0 = performance.now();
+    let detectMs = 0;
+    const detect = async (ids: number[]) => {
+      const d0 = performance.now();
+      const next = (await ctx.timeModel(() => prefill(step, ids))).next;
+      detectMs = performance.now() - d0;
+      return next;
+    };
+    const prefix = await forcedTokens(h, { language: ctx.options.language, translate: ctx.options.translate }, detect);
+    // language detection is a model call, counted there
+    const promptMs = performance.now() - t0 - detectMs;
     const state = await ctx.timeModel(() => prefill(step, prefix.ids));
     const eos = new Set([h.generation.eos_token_id ?? h.tokenizer.convert_tokens_to_ids("<|endoftext|>")].flat());
     const g = await ctx.timeModel(() =>
