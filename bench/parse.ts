@@ -62,8 +62,10 @@ export async function run(): Promise<BenchResult[]> {
     .filter((t) => t.origin === "ofasys")
     .map((t) => t.instruction);
   const all = [...ofasys, ...generated(100)];
-  for (const s of all) parse(s);
-  const reps = 60;
+  const reps = 100;
+  // warm the JIT on every path before timing any of them
+  for (let r = 0; r < reps; r++) for (const s of all) parseUncached(s);
+  for (let r = 0; r < reps; r++) for (const s of all) parse(`${s} warm ${r}`);
   // every call a new instruction text: parse, freeze and cache insertion, as a stream of unseen instructions costs
   const unseen = rate((s, r) => parse(`${s} ${r}`), all, reps);
   const uncached = rate((s) => parseUncached(s), all, reps);

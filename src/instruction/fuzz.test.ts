@@ -104,31 +104,33 @@ describe("parser fuzz (seeded)", () => {
     ["long alternatives", (k) => `[${Array.from({ length: k }, (_, i) => `[TEXT:a${i}]`).join("|")}] -> [TEXT:b]`],
     ["a long name", (k) => `[TEXT:${"n".repeat(k * 8)}] -> [TEXT:b]`],
   ];
-  it.each(shapes)("takes linear time: %s", (_, make) => {
-    const time = (k: number) => {
-      const text = make(k);
-      expect(text.length).toBeLessThanOrEqual(MAX_INSTRUCTION_LENGTH);
-      const samples: number[] = [];
-      for (let i = 0; i < 7; i++) {
-        const t0 = performance.now();
-        for (let j = 0; j < 3; j++) {
-          try {
-            parseInstructionUncached(text);
-          } catch (e) {
-            if (!(e instanceof OmnispecError)) throw e;
-          }
+  // a timing check on a shared machine: a retry absorbs a burst of load; a quadratic parser fails every try
+  it.each(shapes)("takes linear time: %s", { retry: 2 }, (_, make) => {
+    const once = (text: string) => {
+      const t0 = performance.now();
+      for (let j = 0; j < 3; j++) {
+        try {
+          parseInstructionUncached(text);
+        } catch (e) {
+          if (!(e instanceof OmnispecError)) throw e;
         }
-        samples.push(performance.now() - t0);
       }
-      return samples.sort((a, b) => a - b)[3];
+      return performance.now() - t0;
     };
     // the largest input under the length limit, and an eighth of it
     let k = Math.floor((MAX_INSTRUCTION_LENGTH * 0.9) / (make(2).length - make(1).length));
     while (make(k).length > MAX_INSTRUCTION_LENGTH * 0.9) k = Math.floor(k * 0.9);
-    time(Math.floor(k / 16)); // warm up
-    const small = time(Math.floor(k / 8));
-    const large = time(k);
-    // generous: a floor absorbs timer noise on tiny inputs; quadratic growth would give ~64
-    expect(large / Math.max(small, 0.2)).toBeLessThan(32);
+    const smallText = make(Math.floor(k / 8));
+    const largeText = make(k);
+    once(smallText);
+    once(largeText);
+    // interleaved, best of 9 each: a burst of load on a shared machine hits both sizes alike
+    let small = Infinity;
+    let large = Infinity;
+    for (let i = 0; i < 9; i++) {
+      small = Math.min(small, once(smallText));
+      large = Math.min(large, once(largeText));
+    }
+    expect(large / Math.max(small, 0.2), `${small.toFixed(2)} ms vs ${large.toFixed(2)} ms`).toBeLessThan(32);
   });
 });

@@ -27,8 +27,8 @@ export type Box = [number, number, number, number];
 export type TableRows = (string | number | boolean | null)[][];
 
 /**
- * The TypeScript type of each modality's values. Augment it to give a new modality its types:
- * `declare module "omnispec/instruction" { interface ModalityTypes { POINT: { input: [number, number]; output: [number, number] } } }`
+ * The TypeScript type of each modality's values. Augment it (through "omnispec" or "omnispec/instruction") to give a new
+ * modality its types: `declare module "omnispec" { interface ModalityTypes { POINT: { input: [number, number]; output: [number, number] } } }`
  */
 export interface ModalityTypes {
   TEXT: { input: string; output: string };
