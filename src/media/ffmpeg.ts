@@ -59,6 +59,8 @@ export interface VideoStreamInfo extends StreamInfo {
   frames: number;
   /** clockwise rotation to apply for display (0, 90, 180, 270) */
   rotation: number;
+  /** ffmpeg's name for the decoded pixel layout, e.g. `yuv420p` */
+  pixelFormat?: string;
 }
 
 export interface AudioStreamInfo extends StreamInfo {
@@ -89,6 +91,7 @@ interface ProbeStream {
   index: number;
   codec_type?: string;
   codec_name?: string;
+  pix_fmt?: string;
   width?: number;
   height?: number;
   avg_frame_rate?: string;
@@ -152,6 +155,7 @@ export function probe(file: string, opts: { timeoutMs?: number; slot?: string } 
             fps,
             frames: Number.isFinite(nb) && nb > 0 ? nb : Math.round(sd * fps),
             rotation: clockwise(s),
+            pixelFormat: s.pix_fmt,
           });
         } else if (s.codec_type === "audio") {
           audio.push({

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { COUNTER, counterValue, videoFixtures, type VideoFixtureName } from "../../../tests/fixtures/videos.js";
 import { OmnispecError } from "../../errors.js";
+import { resize } from "../image/resample/index.js";
 import { decodeFrames, probeVideo, selectExpression, streamFrames, type VideoProbe } from "./decode.js";
 
 let f: Record<VideoFixtureName, string>;
@@ -102,7 +103,7 @@ describe("decodeFrames", () => {
     expect([r.width, r.height]).toEqual(deg === 180 ? [96, 48] : [48, 96]);
     expect(r.frames.map((d) => counterValue(d, r.width, r.height, deg))).toEqual(indices);
     for (let i = 0; i < indices.length; i++) expect(Buffer.from(r.frames[i]).equals(turn(stored.frames[i], 96, 48, deg))).toBe(true);
-    expect(r.steps).toContain(`rotate: ${deg}° clockwise (the stream's display matrix)`);
+    expect(r.steps).toContain(`rotate: ${deg}° clockwise (the stream's display matrix), selected frames only`);
   });
 
   it("resizes inside the same ffmpeg process when given a size", async () => {
@@ -116,6 +117,22 @@ describe("decodeFrames", () => {
     };
     expect(r.frames.map(half)).toEqual([3, 77, 160]);
     expect(r.steps.some((s) => s.startsWith("resize: 96x48 -> 48x24"))).toBe(true);
+  });
+});
+
+describe("decodeFrames resizing against the Pillow-exact path", () => {
+  it("stays within a few levels of Pillow bicubic on the native frames (testsrc2 colours)", async () => {
+    const indices = [4, 17];
+    const native = await decodeFrames(f["testsrc-audio.mp4"], { indices });
+    const fast = await decodeFrames(f["testsrc-audio.mp4"], { indices, width: 112, height: 84 });
+    let sum = 0;
+    let n = 0;
+    for (let k = 0; k < indices.length; k++) {
+      const pil = await resize({ data: native.frames[k], width: 160, height: 120 }, 112, 84, { method: "pil" });
+      for (let i = 0; i < pil.data.length; i++, n++) sum += Math.abs(pil.data[i] - fast.frames[k][i]);
+    }
+    expect(sum / n).toBeLessThan(2.5);
+    expect(sum / n).toBeGreaterThan(0);
   });
 });
 
@@ -174,7 +191,7 @@ describe("hostile and broken video", () => {
   it("checks the pixel limit from the probe, before decoding anything", async () => {
     await expectError(decodeFrames(f["counter.mp4"], { indices: [0], maxPixels: 96 * 48 - 1, slot: "clip" }), "media/too-large", f["counter.mp4"]);
     // a probe claiming 100000 x 100000 on a file that is not even a video: refused by the limit, never opened by ffmpeg
-    const bomb: VideoProbe = { file: f["text.mp4"], duration: 1, fps: 1, frames: 1, width: 100_000, height: 100_000, rotation: 0, codec: "h264", streamIndex: 0, audio: [] };
+    const bomb: VideoProbe = { file: f["text.mp4"], duration: 1, fps: 1, frames: 1, width: 100_000, height: 100_000, rotation: 0, codec: "h264", pixelFormat: "yuv420p", streamIndex: 0, audio: [] };
     await expectError(decodeFrames(f["text.mp4"], { indices: [0], probe: bomb, slot: "clip" }), "media/too-large", f["text.mp4"]);
   });
 
