@@ -45,17 +45,14 @@ function workers(): PoolWorker[] {
   const source = workerSource();
   pool = Array.from({ length: n }, () => {
     const worker = new Worker(source, { eval: true });
-    let pending: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+    // a worker answers its jobs in the order they were posted: a queue, so concurrent resizes never lose a job
+    const pending: { resolve: () => void; reject: (e: unknown) => void }[] = [];
     worker.on("message", () => {
-      worker.unref();
-      const p = pending;
-      pending = undefined;
-      p?.resolve();
+      pending.shift()?.resolve();
+      if (pending.length === 0) worker.unref();
     });
     worker.on("error", (e) => {
-      const p = pending;
-      pending = undefined;
-      p?.reject(e);
+      for (const p of pending.splice(0)) p.reject(e);
     });
     // idle helpers must not keep the process alive (unref after the listeners, which would ref it again)
     worker.unref();
@@ -63,7 +60,7 @@ function workers(): PoolWorker[] {
       worker,
       run(job: Job) {
         return new Promise<void>((resolve, reject) => {
-          pending = { resolve, reject };
+          pending.push({ resolve, reject });
           // a band in flight keeps the process alive until it is back
           worker.ref();
           worker.postMessage(job);
