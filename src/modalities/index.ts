@@ -27,6 +27,7 @@ export {
   decodeFrames,
   streamFrames,
   probeVideo,
+  selectExpression,
   DEFAULT_MAX_FRAMES,
   DEFAULT_MAX_FRAME_PIXELS,
   type DecodeFramesOptions,

@@ -124,7 +124,14 @@ interface DecodePlan {
   deadline: number;
 }
 
-/** `select` expression true exactly on the wanted frame numbers: runs collapse to `between(n,a,b)` */
+/**
+ * The ffmpeg `select` expression that is true exactly on the given frame numbers (sorted, distinct); runs of
+ * consecutive frames collapse to `between(n,a,b)`.
+ *
+ * @example
+ * import { selectExpression } from "omnispec/modalities";
+ * selectExpression([1, 2, 3, 7]); // "between(n,1,3)+eq(n,7)"
+ */
 export function selectExpression(sorted: readonly number[]): string {
   const parts: string[] = [];
   for (let i = 0; i < sorted.length; ) {
@@ -181,12 +188,10 @@ async function planDecode(input: string, o: DecodeFramesOptions): Promise<Decode
   const width = o.width ?? video.width;
   const height = o.height ?? video.height;
   const scaled = width !== video.width || height !== video.height;
-  // ffmpeg's own autorotation would turn every decoded frame; turning only the selected ones is the same, for less
+  // as ffmpeg's autorotation, but applied after select: only the chosen frames are turned
   const turn: Record<number, string[]> = { 90: ["transpose=clock"], 180: ["hflip", "vflip"], 270: ["transpose=cclock"] };
   const filters = [`select='${selectExpression(wanted)}'`, ...(turn[video.rotation] ?? [])];
-  // the output needs full colour resolution: resizing straight into RGB, or within 4:2:0, leaves colour edges up to
-  // 150-255 levels off Pillow on the native frame. 8-bit YUV is resized into 4:4:4 (cheaper than full_chroma_int, same
-  // pixels: film clip max 23, mean 1.26; testsrc2 max 49, mean 1.6); anything else with full_chroma_int.
+  // full colour resolution (4:4:4, or full_chroma_int): without it colour edges land 150-255 levels off Pillow
   const yuv = /^yuv(j?)4[24][024]p$/.exec(video.pixelFormat);
   if (scaled) filters.push(yuv ? `scale=${width}:${height}:flags=bicubic,format=yuv${yuv[1]}444p` : `scale=${width}:${height}:flags=bicubic+full_chroma_int`);
   const steps = [
