@@ -44,3 +44,4 @@ export { metaFields, classifyMediaValue, type MediaValueKind } from "./media-val
 export { decodeImage, readImageSize, DEFAULT_MAX_PIXELS, type DecodedImage, type ImageSize, type DecodeImageOptions } from "./image/decode.js";
 export { resize, resizePillow, resizePillowParallel, resizeSharp, resizeTransformersJs, RESAMPLE_METHODS, type ResampleMethod, type RgbImage } from "./image/resample/index.js";
 export { patchify, normalizeTable, type PatchifyOptions, type Patches } from "./image/patchify.js";
+export { checkAspectRatio } from "./image/smart-resize.js";

@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { codeOf } from "../../../tests/support/errors.js";
 import { OmnispecError } from "../../errors.js";
 import { assertNotDegenerate, defaultPixelBounds, SMART_RESIZE_VARIANTS, smartResize, VISION_CONSTANTS } from "./smart-resize.js";
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof OmnispecError ? e.code : "not-omnispec";
-  }
-  return undefined;
-}
 
 describe("smartResize", () => {
   it("rounds ties to even (70x70 -> 56x56, not 84x84)", () => {

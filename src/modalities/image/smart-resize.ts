@@ -182,15 +182,7 @@ export function smartResize(options: SmartResizeOptions): SmartResizeResult {
       hint: `transformers <= 4.52 rejects images with a side below ${factor} px; use variant "current" or pad the image`,
     });
   }
-  const ratio = Math.max(H, W) / Math.min(H, W);
-  if (ratio > MAX_ASPECT_RATIO) {
-    throw new OmnispecError("media/aspect-ratio", `absolute aspect ratio must be smaller than ${MAX_ASPECT_RATIO}, got ${pyFloatRepr(ratio)}`, {
-      slot,
-      file,
-      value: { height: H, width: W },
-      hint: "crop or pad the image to an aspect ratio of at most 200:1",
-    });
-  }
+  checkAspectRatio(H, W, { slot, file, what: "image" });
   const qvu = variant.startsWith("qwen-vl-utils");
   const clampDown = variant === "current" || variant === "qwen-vl-utils-0.0.11";
   let h = roundByFactor(H, factor);
@@ -215,6 +207,25 @@ export function smartResize(options: SmartResizeOptions): SmartResizeResult {
   const result = { height: h, width: w, degenerate: h <= 0 || w <= 0 };
   if (options.rejectDegenerate) assertNotDegenerate(result, { height: H, width: W, slot, file, variant });
   return result;
+}
+
+/**
+ * Throws `media/aspect-ratio` above 200:1 (float division, strict: exactly 200 passes), as every upstream resize does.
+ *
+ * @example
+ * import { checkAspectRatio } from "omnispec/modalities";
+ * checkAspectRatio(28, 5600, { what: "image" }); // passes: exactly 200
+ */
+export function checkAspectRatio(height: number, width: number, o: { slot?: string; file?: string; what: "image" | "video" }): void {
+  const ratio = Math.max(height, width) / Math.min(height, width);
+  if (ratio > MAX_ASPECT_RATIO) {
+    throw new OmnispecError("media/aspect-ratio", `absolute aspect ratio must be smaller than ${MAX_ASPECT_RATIO}, got ${pyFloatRepr(ratio)}`, {
+      slot: o.slot,
+      file: o.file,
+      value: { height, width },
+      hint: `crop or pad the ${o.what} to an aspect ratio of at most 200:1`,
+    });
+  }
 }
 
 function familyBounds(fam: VisionConstants, variant: SmartResizeVariant): { minPixels: number; maxPixels: number } {

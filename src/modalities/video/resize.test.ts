@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { codeOf } from "../../../tests/support/errors.js";
 import { OmnispecError } from "../../errors.js";
 import { smartResize } from "../image/smart-resize.js";
 import { planVideoFrames, secondPerGridT, smartResizeVideo, videoGrid, videoPixelBudget } from "./resize.js";
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof OmnispecError ? e.code : "not-omnispec";
-  }
-  return undefined;
-}
 
 const hd = { totalFrames: 300, fps: 30, width: 1920, height: 1080 };
 

@@ -1,10 +1,10 @@
 // video frame sizes, grids and token counts (qwen-reference §3.3, §3.4, §3.6), and the one-call plan helper.
 import { OmnispecError } from "../../errors.js";
-import { pyFloatRepr, roundHalfEven } from "../../util/numeric.js";
+import { roundHalfEven } from "../../util/numeric.js";
 import {
   assertNotDegenerate,
   defaultPixelBounds,
-  MAX_ASPECT_RATIO,
+  checkAspectRatio,
   smartResize,
   VISION_CONSTANTS,
   type VisionFamily,
@@ -100,15 +100,7 @@ export function smartResizeVideo(options: SmartResizeVideoOptions): { height: nu
       hint: `Qwen3-VL's video processor needs frames of at least ${factor}x${factor} px`,
     });
   }
-  const ratio = Math.max(H, W) / Math.min(H, W);
-  if (ratio > MAX_ASPECT_RATIO) {
-    throw new OmnispecError("media/aspect-ratio", `absolute aspect ratio must be smaller than ${MAX_ASPECT_RATIO}, got ${pyFloatRepr(ratio)}`, {
-      slot,
-      file,
-      value: { height: H, width: W },
-      hint: "crop or pad the video to an aspect ratio of at most 200:1",
-    });
-  }
+  checkAspectRatio(H, W, { slot, file, what: "video" });
   let h = roundHalfEven(H / factor) * factor;
   let w = roundHalfEven(W / factor) * factor;
   const t = roundHalfEven(n / tf) * tf;

@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { OmnispecError } from "../../errors.js";
+import { codeOf } from "../../../tests/support/errors.js";
 import { FRAME_SAMPLING_VARIANTS, frameRange, qwen3VlTimestamps, qwen3VlTimestampText, sampleFrames, smartNframes } from "./sample-frames.js";
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof OmnispecError ? e.code : "not-omnispec";
-  }
-  return undefined;
-}
 
 describe("smartNframes", () => {
   it("rounds an odd nframes to even with ties to even", () => {
