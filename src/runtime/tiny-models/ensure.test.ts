@@ -38,6 +38,7 @@ describe("tiny model builders", () => {
       "preprocessor_config.json", "tokenizer.json", "tokenizer_config.json",
     ]);
     expect(layout("clip")).toContain("onnx/text_model.onnx");
+    expect(layout("bert")).toEqual(["config.json", "onnx/model.onnx", "tokenizer.json", "tokenizer_config.json"]);
     for (const kind of TINY_MODEL_KINDS) {
       const total = [...TINY_MODELS[kind].build(0).values()].reduce((n, b) => n + b.length, 0);
       expect(total).toBeLessThan(3 * 1024 * 1024);

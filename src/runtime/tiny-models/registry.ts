@@ -1,4 +1,5 @@
 // the tiny model kinds: one entry per model, so a new tiny model is one entry here and one builder.
+import { buildBert } from "./bert.js";
 import { buildQwen3 } from "./causal-lm.js";
 import type { ModelFiles } from "./files.js";
 import { buildQwenVl, QWEN_VL_VARIANTS } from "./qwen-vl.js";
@@ -68,9 +69,16 @@ export const TINY_MODELS = {
     description: "CLIP-shaped zero-shot image classifier, 224×224, projection 16",
     build: buildClip,
   },
+  bert: {
+    folder: "tiny-bert",
+    task: "text-classification",
+    classes: ["AutoModelForSequenceClassification", "BertForSequenceClassification"],
+    description: "BERT-shaped text classifier: WordPiece, text pairs, labels negative|neutral|positive",
+    build: buildBert,
+  },
 } as const satisfies Record<string, TinyModelEntry>;
 
-/** A tiny model kind: "qwen3", "vit", "qwen2-vl", "qwen2.5-vl", "qwen3-vl", "whisper" or "clip". */
+/** A tiny model kind: "qwen3", "vit", "qwen2-vl", "qwen2.5-vl", "qwen3-vl", "whisper", "clip" or "bert". */
 export type TinyModelKind = keyof typeof TINY_MODELS;
 
 /** every kind, in registry order */
