@@ -2,10 +2,11 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { AutoModelForImageTextToText, env, Tensor } from "@huggingface/transformers";
+import { AutoModelForImageTextToText, Tensor } from "@huggingface/transformers";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { fetchTripwire } from "../../tests/support/offline.js";
 import { ffmpegBinaries } from "../media/ffmpeg.js";
 import type { GridThw } from "../positions/types.js";
 import { defineTask } from "../task/define-task.js";
@@ -18,7 +19,7 @@ import { ensureTinyModels } from "./tiny-models/index.js";
 const TMP = resolve("tests/tmp/runtime");
 const MODELS = resolve("tests/tmp/models");
 let paths: Record<string, string> = {};
-let fetches = 0;
+let tripwire: { attempts(): number };
 
 const caption = defineTask("[IMAGE:img] what does the image describe? -> [TEXT:caption]");
 const offline = { offline: true, modelsDir: MODELS, generation: { maxNewTokens: 6 } };
@@ -38,13 +39,7 @@ let clip = "";
 
 beforeAll(async () => {
   mkdirSync(TMP, { recursive: true });
-  const trip = (() => {
-    fetches++;
-    throw new Error("network access during an offline test");
-  }) as typeof fetch;
-  globalThis.fetch = trip;
-  env.fetch = trip;
-  env.useFSCache = false;
+  tripwire = fetchTripwire();
   paths = ensureTinyModels(MODELS, { kinds: ["qwen2-vl", "qwen3", "vit", "clip"] }).paths as Record<string, string>;
   red = await png("red.png", [210, 30, 30]);
   blue = await png("blue.png", [20, 40, 220]);
@@ -190,12 +185,12 @@ describe("failures", () => {
   });
 
   it("never touches the network offline: a hub id that is not local is a typed error, with the tripwire untouched", async () => {
-    const before = fetches;
+    const before = tripwire.attempts();
     const e = await code(run(caption, { img: red }, { ...offline, model: "someone/not-downloaded-model" }));
     expect(e.code).toBe("model/offline");
     expect(e.message).toContain("someone/not-downloaded-model");
     await run(caption, { img: red }, { ...offline, model: paths["qwen2-vl"] });
-    expect(fetches).toBe(before);
+    expect(tripwire.attempts()).toBe(before);
   });
 });
 
@@ -209,6 +204,17 @@ describe("defaultModelKind", () => {
     expect(defaultModelKind(defineTask("[IMAGE:img] [TEXT:q] -> [CATEGORY:yn,choices=yes|no]"))).toBe("qwen2-vl");
     expect(defaultModelKind(defineTask("[AUDIO:wav] -> [TEXT:text]"))).toBe("whisper");
     expect(defaultModelKind(defineTask("say hello to [TEXT:name] -> [TEXT:reply]"))).toBe("qwen3");
+  });
+
+  it("sends one text or a pair to a label set to the BERT classifier when its labels cover the choices, else to Qwen3", () => {
+    expect(defaultModelKind(defineTask("[TEXT:review] -> [CATEGORY:sentiment,choices=negative|positive]"))).toBe("bert");
+    expect(defaultModelKind(defineTask("[TEXT:review] -> [CATEGORY:sentiment,choices=Positive|NEUTRAL]"))).toBe("bert");
+    expect(defaultModelKind(defineTask("[TEXT:review] -> [CATEGORY:sentiment]"))).toBe("bert");
+    expect(defaultModelKind(defineTask("[TEXT:premise] [TEXT:hypothesis] -> [CATEGORY:label]"))).toBe("bert");
+    expect(defaultModelKind(defineTask("[TEXT:review] -> [CATEGORY:topic,choices=sports|politics]"))).toBe("qwen3");
+    expect(defaultModelKind(defineTask("is this review positive? [TEXT:review] -> [CATEGORY:yn,choices=positive|negative]"))).toBe("qwen3");
+    expect(defaultModelKind(defineTask("[TEXT:a] [TEXT:b] [TEXT:c] -> [CATEGORY:label]"))).toBe("qwen3");
+    expect(defaultModelKind(defineTask("[TEXT:review] -> [TEXT:summary]"))).toBe("qwen3");
   });
 });
 

@@ -9,7 +9,7 @@ import type { Task, TaskOutput, TaskSlot } from "../task/define-task.js";
 import type { TextCounter } from "../modalities/text/tokenizer.js";
 import { resolveModel, type ResolvedModel } from "./resolve.js";
 import { routeFor, type RuntimeRoute } from "./routes/index.js";
-import { DEFAULT_MODELS_DIR, ensureTinyModels, type TinyModelKind } from "./tiny-models/index.js";
+import { BERT_LABELS, DEFAULT_MODELS_DIR, ensureTinyModels, type TinyModelKind } from "./tiny-models/index.js";
 import type { ModelLocationOptions, RunOptions, RunResult, RunTimings } from "./types.js";
 
 /** A model ready to run: resolved, loaded once, with the route that serves it. */
@@ -96,7 +96,8 @@ async function load(model: string, options: ModelLocationOptions): Promise<Loade
 
 /**
  * The embedded tiny model kind for a task's shape: video or image to text → a Qwen2-VL; an image alone (no prompt
- * text) to a label set → CLIP (choices declared) or ViT; audio → Whisper; text → Qwen3.
+ * text) to a label set → CLIP (choices declared) or ViT; audio → Whisper; one text or a text pair (no prompt text) to
+ * a label set → the BERT classifier when its labels cover the choices; other text → Qwen3 (which scores choices).
  *
  * @example
  * import { defineTask } from "omnispec";
@@ -108,13 +109,24 @@ export function defaultModelKind(task: Task): TinyModelKind {
   const outputs = flat(task.outputs);
   if (inputs.has("AUDIO")) return "whisper";
   const onlyCategory = outputs.length === 1 && outputs[0].modality === "CATEGORY";
-  // a question in the prompt ("[IMAGE:img] is it red? -> ...") needs a model that reads it
-  const prompted = inputs.has("TEXT") || task.parsed.source.some((s) => s.kind === "text" && s.text.trim() !== "");
-  if (inputs.has("IMAGE") && !inputs.has("VIDEO") && onlyCategory && !prompted) {
+  if (inputs.has("IMAGE") && !inputs.has("VIDEO") && onlyCategory && !inputs.has("TEXT") && !prompted(task)) {
     return Array.isArray(outputs[0].attrs.choices) ? "clip" : "vit";
   }
   if (inputs.has("IMAGE") || inputs.has("VIDEO")) return "qwen2-vl";
+  const slots = flat(task.inputs);
+  const textPair = slots.length >= 1 && slots.length <= 2 && slots.every((s) => s.modality === "TEXT" && !s.list);
+  if (onlyCategory && textPair && !prompted(task) && coveredByBert(outputs[0])) return "bert";
   return "qwen3";
+}
+
+/** a question in the prompt ("[IMAGE:img] is it red? -> ...") needs a model that reads it */
+function prompted(task: Task): boolean {
+  return task.parsed.source.some((s) => s.kind === "text" && s.text.trim() !== "");
+}
+
+function coveredByBert(slot: TaskSlot): boolean {
+  const labels = new Set<string>(BERT_LABELS);
+  return !Array.isArray(slot.attrs.choices) || (slot.attrs.choices as string[]).every((c) => labels.has(c.toLowerCase()));
 }
 
 function flat(slots: readonly TaskSlot[]): TaskSlot[] {

@@ -56,7 +56,7 @@ export interface SlotTrace {
   method: string;
   /** generated text before it was parsed into the slot's type */
   text?: string;
-  /** per choice: summed log-probability (generation routes) or logit (classifiers) */
+  /** per choice: summed log-probability (generation routes), logit (image classifiers) or probability over the choices (text classification) */
   scores?: Record<string, number>;
   tokens?: number;
   /** speech recognition: the language token the decoder was given (or detected) */

@@ -23,7 +23,7 @@ describe("omnispec models", () => {
   it("lists every tiny model with its folder and state, generates them on --generate, and lists the routes", () => {
     rmSync(dir, { recursive: true, force: true });
     const before = JSON.parse(cli("models", "--dir", dir, "--json").stdout) as ModelsJson;
-    expect(before.embedded.map((m) => m.kind)).toEqual(["qwen3", "vit", "qwen2-vl", "qwen2.5-vl", "qwen3-vl", "whisper", "clip"]);
+    expect(before.embedded.map((m) => m.kind)).toEqual(["qwen3", "vit", "qwen2-vl", "qwen2.5-vl", "qwen3-vl", "whisper", "clip", "bert"]);
     expect(before.embedded.every((m) => !m.generated && m.folder.startsWith(dir))).toBe(true);
     const made = JSON.parse(cli("models", "--dir", dir, "--generate", "--json").stdout) as ModelsJson;
     expect(made.generated).toEqual(before.embedded.map((m) => m.kind));
@@ -31,9 +31,11 @@ describe("omnispec models", () => {
     const routes = new Map(made.routes.map((r) => [r.name, r]));
     expect(routes.get("qwen-vl")?.inputs).toContain("VIDEO");
     expect(routes.get("asr")?.inputs).toEqual(["AUDIO"]);
+    expect(routes.get("text-classification")).toMatchObject({ inputs: ["TEXT"], outputs: ["CATEGORY"] });
     const text = cli("models", "--dir", dir);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain("random weights");
     expect(text.stdout).toMatch(/whisper\s+ready/);
+    expect(text.stdout).toMatch(/bert\s+ready\s+BERT-shaped text classifier/);
   });
 });

@@ -31,7 +31,7 @@ interface RunJson {
   outputs: Record<string, unknown>;
   plan: { preset: string; total_tokens: number; slots: Record<string, { tokens: number; grid_thw?: number[] }> };
   timings: Record<string, number>;
-  model: { id: string; route: string };
+  model: { id: string; route: string; modelType?: string };
 }
 
 describe("omnispec run", () => {
@@ -63,6 +63,22 @@ describe("omnispec run", () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("model/not-found");
     expect(bad.stderr).toContain(missing);
+  });
+
+  it("classifies a text on the tiny BERT: the declared choice, the text's plan, the classifier route", () => {
+    const review = "a wonderful film, I loved it";
+    const r = cli("run", "[TEXT:review] -> [CATEGORY:sentiment,choices=negative|positive]", "--input", `review=${review}`, "--json", "--offline", "--models-dir", models);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as RunJson & { plan: { slots: { review: { text: string; tokens: number } } } };
+    expect(Object.keys(out)).toEqual(["outputs", "plan", "timings", "model"]);
+    expect(Object.keys(out.outputs)).toEqual(["sentiment"]);
+    expect(["negative", "positive"]).toContain(out.outputs.sentiment);
+    expect(out.model).toEqual({ id: join(models, "tiny-bert"), route: "text-classification", modelType: "bert" });
+    expect(out.plan.slots.review).toMatchObject({ text: review });
+    expect(out.plan.slots.review.tokens).toBeGreaterThan(0);
+    for (const k of ["load", "plan", "materialize", "prompt", "model", "total"]) expect(out.timings[k]).toBeGreaterThanOrEqual(0);
+    expect(out.timings.total).toBeGreaterThanOrEqual(out.timings.model);
   });
 
   it("transcribes with the asr preset on the tiny Whisper, with the language token the user asked for", () => {

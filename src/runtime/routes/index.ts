@@ -3,10 +3,11 @@ import { OmnispecError } from "../../errors.js";
 import type { ModelConfig } from "../resolve.js";
 import { causalLmRoute, qwenVlRoute } from "./qwen-vl.js";
 import type { RuntimeRoute } from "./route.js";
+import { textClassificationRoute } from "./text-classification.js";
 import { clipRoute, vitRoute } from "./vision.js";
 import { whisperRoute } from "./whisper.js";
 
-const routes: RuntimeRoute[] = [qwenVlRoute as RuntimeRoute, vitRoute as RuntimeRoute, clipRoute as RuntimeRoute, whisperRoute as RuntimeRoute, causalLmRoute as RuntimeRoute];
+const routes: RuntimeRoute[] = [qwenVlRoute as RuntimeRoute, vitRoute as RuntimeRoute, clipRoute as RuntimeRoute, textClassificationRoute as RuntimeRoute, whisperRoute as RuntimeRoute, causalLmRoute as RuntimeRoute];
 
 /**
  * Adds a route (a model family) in front of the built-in ones.

@@ -76,7 +76,8 @@ export function vlPreset(config: ModelConfig, processor: Record<string, unknown>
   };
 }
 
-function textPreset(config: ModelConfig): ModelPreset {
+/** a text-only preset for a model family: no image, video or audio processing, 1-D positions */
+export function textPreset(config: ModelConfig): ModelPreset {
   const base = modelPresets["qwen2-vl"] as ModelPreset;
   return { ...base, name: `text:${config.model_type}`, family: config.model_type, image: undefined, video: undefined, audio: undefined, positions: "1d" };
 }

@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { OmnispecError } from "../../errors.js";
 import { modelPresets } from "../../../presets/models.js";
 import type { ModelPreset } from "../../plan/preset.js";
-import type { TaskSlot } from "../../task/define-task.js";
 import type { RawTensor } from "../decode.js";
 import { requireFiles, type ModelConfig, type ResolvedModel } from "../resolve.js";
-import type { RouteContext, RouteResult, RuntimeRoute } from "./route.js";
+import { categorySlot, choiceIndex, declaredChoices, modelLabels, pickBest } from "./category.js";
+import type { RouteContext, RuntimeRoute } from "./route.js";
 
 type Forward = PreTrainedModel & { forward(inputs: Record<string, unknown>): Promise<Record<string, RawTensor>> };
 
@@ -61,22 +61,6 @@ function onlyImage(ctx: RouteContext, model: string): { slot: string; data: Floa
   return images[0];
 }
 
-function categorySlot(ctx: RouteContext, model: string): TaskSlot {
-  const slot = ctx.outputs[0];
-  if (ctx.outputs.length !== 1 || slot.modality !== "CATEGORY") {
-    throw new OmnispecError("model/unsupported-task", `model "${model}" produces one CATEGORY; the task asks for ${ctx.outputs.map((s) => `${s.modality} "${s.name}"`).join(", ")}`, {
-      slot: slot?.name,
-      hint: "use a generative model (e.g. the Qwen2-VL family) for text outputs",
-    });
-  }
-  return slot;
-}
-
-function pickBest(slot: TaskSlot, labels: string[], scores: number[], method: string): RouteResult {
-  const best = scores.indexOf(Math.max(...scores));
-  return { outputs: { [slot.name]: labels[best] }, trace: { [slot.name]: { method, scores: Object.fromEntries(labels.map((l, i) => [l, scores[i]])) } } };
-}
-
 /** ViT-style image classification: the label with the highest logit, among the task's choices when it declares some. */
 export const vitRoute: RuntimeRoute<Handle> = {
   name: "image-classification",
@@ -96,19 +80,10 @@ export const vitRoute: RuntimeRoute<Handle> = {
     const image = onlyImage(ctx, h.resolved.id);
     const out = await ctx.timeModel(() => h.model.forward({ pixel_values: new Tensor("float32", image.data, image.dims) }));
     const logits = Array.from(out.logits.data as Float32Array);
-    const id2label = (h.resolved.config.id2label ?? {}) as Record<string, string>;
-    const labels = logits.map((_, i) => id2label[String(i)] ?? String(i));
-    const choices = Array.isArray(slot.attrs.choices) ? (slot.attrs.choices as string[]) : undefined;
+    const labels = modelLabels(h.resolved.config.id2label, logits.length);
+    const choices = declaredChoices(slot);
     if (!choices) return pickBest(slot, labels, logits, "classify");
-    const index = choices.map((c) => labels.findIndex((l) => l.toLowerCase() === c.toLowerCase()));
-    const unknown = choices.filter((_, i) => index[i] < 0);
-    if (unknown.length > 0) {
-      throw new OmnispecError("model/mismatch", `model "${h.resolved.id}" has no label ${unknown.map((u) => `"${u}"`).join(", ")}`, {
-        slot: slot.name,
-        value: unknown,
-        hint: `its labels are: ${labels.join(", ")}; for free-form labels use a zero-shot model such as CLIP`,
-      });
-    }
+    const index = choiceIndex(slot, choices, labels, h.resolved.id, "for free-form labels use a zero-shot model such as CLIP");
     return pickBest(slot, choices, index.map((i) => logits[i]), "classify");
   },
 };
@@ -130,8 +105,8 @@ export const clipRoute: RuntimeRoute<Handle> = {
   preset: (resolved, h) => fixedPreset(resolved.config, h.processor),
   async run(h, ctx) {
     const slot = categorySlot(ctx, h.resolved.id);
-    const choices = Array.isArray(slot.attrs.choices) ? (slot.attrs.choices as string[]) : undefined;
-    if (!choices || choices.length === 0) {
+    const choices = declaredChoices(slot);
+    if (!choices) {
       throw new OmnispecError("model/unsupported-task", `zero-shot model "${h.resolved.id}" needs the label set declared on the slot`, {
         slot: slot.name,
         hint: `write it as [CATEGORY:${slot.name},choices=cat|dog|bird]`,
