@@ -1,9 +1,8 @@
 // planning a JSONL stream of samples: one plan (or one error line) per input line, in order, in constant memory,
-// on every core.
+// on every core. The main thread only cuts the file into blocks of whole lines; workers decode, plan and encode.
 import { createReadStream, existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
 import { Worker } from "node:worker_threads";
 import { OmnispecError } from "../errors.js";
@@ -17,20 +16,20 @@ export interface JsonlSummary {
   total_tokens: number;
 }
 
-/** lines handed to a worker: their 1-based numbers and text */
+/** a block of whole lines handed to a worker: the 1-based number of its first line and its UTF-8 bytes */
 export interface Batch {
   id: number;
   first: number;
-  lines: string[];
+  bytes: Uint8Array;
 }
 
 export interface BatchResult {
   id: number;
-  out: string;
+  /** one UTF-8 JSON line per input line */
+  out: Uint8Array;
   planned: number;
   failed: number;
   tokens: number;
-  lines: number;
 }
 
 export interface WorkerInit {
@@ -38,18 +37,26 @@ export interface WorkerInit {
   name?: string;
   metric?: string;
   options: CompileOptions;
+  /** the JSONL file, named in error lines */
+  file: string;
 }
 
-const BATCH = 256;
+/** bytes of input per block: big enough that messaging costs nothing, small enough to keep memory flat */
+const BLOCK = 1 << 17;
+const NEWLINE = 10;
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
-/** Plans a batch of lines into their JSON output lines (shared by the in-process path and the workers). */
-export async function planLines(task: Task, batch: Batch, options: CompileOptions, file?: string): Promise<BatchResult> {
+/** Plans a block of lines into its JSON output lines (shared by the in-process path and the workers). */
+export async function planBlock(task: Task, batch: Batch, options: CompileOptions, file?: string): Promise<BatchResult> {
+  const lines = decoder.decode(batch.bytes).split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
   let out = "";
   let planned = 0;
   let failed = 0;
   let tokens = 0;
-  for (let i = 0; i < batch.lines.length; i++) {
-    const line = batch.lines[i];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
     const n = batch.first + i;
     if (line.trim() === "") continue;
     try {
@@ -69,7 +76,30 @@ export async function planLines(task: Task, batch: Batch, options: CompileOption
       out += JSON.stringify({ line: n, ...err }) + "\n";
     }
   }
-  return { id: batch.id, out, planned, failed, tokens, lines: batch.lines.length };
+  return { id: batch.id, out: encoder.encode(out), planned, failed, tokens };
+}
+
+/** Cuts a file into blocks of whole lines (a final line without a newline included), counting lines as it goes. */
+async function* blocks(file: string): AsyncGenerator<Batch & { lines: number }> {
+  let carry: Buffer | undefined;
+  let id = 0;
+  let first = 1;
+  const emit = (bytes: Buffer) => {
+    let lines = 0;
+    for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) lines++;
+    if (bytes.length > 0 && bytes[bytes.length - 1] !== NEWLINE) lines++;
+    const b = { id: id++, first, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), lines };
+    first += lines;
+    return b;
+  };
+  for await (const chunk of createReadStream(file, { highWaterMark: BLOCK })) {
+    const data: Buffer = carry ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    const end = data.lastIndexOf(NEWLINE) + 1;
+    carry = end < data.length ? Buffer.from(data.subarray(end)) : undefined;
+    // a copy, so that the block owns its memory and can move to a worker
+    if (end > 0) yield emit(Buffer.from(data.subarray(0, end)));
+  }
+  if (carry) yield emit(carry);
 }
 
 export interface PlanJsonlOptions extends CompileOptions {
@@ -82,7 +112,7 @@ export interface PlanJsonlOptions extends CompileOptions {
 /**
  * Plans every line of a JSONL file and writes one JSON line per input line, in input order: the plan, or
  * `{ "line": N, "error": code, "message": ... }`. One bad sample never stops the run; memory stays bounded
- * (a few batches in flight), and the work spreads over every core.
+ * (a few blocks in flight), and the work spreads over every core.
  *
  * @example
  * import { defineTask } from "omnispec";
@@ -97,43 +127,36 @@ export async function planJsonl(task: Task, file: string, out: Writable, options
   const shareable = typeof compileOptions.tokenizer !== "object" && typeof compileOptions.preset !== "object";
   const threads = wanted ?? (shareable ? availableParallelism() : 1);
   const summary: JsonlSummary = { lines: 0, planned: 0, failed: 0, total_tokens: 0 };
-  const write = async (chunk: string) => {
-    if (chunk.length > 0 && !out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
-  };
-  const add = (r: BatchResult) => {
+  const lineCounts = new Map<number, number>();
+  const write = async (r: BatchResult) => {
     summary.planned += r.planned;
     summary.failed += r.failed;
     summary.total_tokens += r.tokens;
+    const n = lineCounts.get(r.id) ?? 0;
+    lineCounts.delete(r.id);
+    if (onLine) for (let i = 0; i < n; i++) onLine();
+    if (r.out.length > 0 && !out.write(r.out)) await new Promise<void>((done) => out.once("drain", () => done()));
   };
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
 
   if (threads <= 1 || !shareable) {
-    let batch: Batch = { id: 0, first: 1, lines: [] };
-    for await (const line of lines) {
-      summary.lines++;
-      batch.lines.push(line);
-      onLine?.();
-      if (batch.lines.length >= BATCH) {
-        const r = await planLines(task, batch, compileOptions, file);
-        add(r);
-        await write(r.out);
-        batch = { id: batch.id + 1, first: summary.lines + 1, lines: [] };
-      }
+    for await (const b of blocks(file)) {
+      summary.lines += b.lines;
+      lineCounts.set(b.id, b.lines);
+      await write(await planBlock(task, b, compileOptions, file));
     }
-    const r = await planLines(task, batch, compileOptions, file);
-    add(r);
-    await write(r.out);
     return summary;
   }
 
-  const init: WorkerInit = { instruction: task.instruction, name: task.name, metric: task.metric, options: compileOptions };
+  const init: WorkerInit = { instruction: task.instruction, name: task.name, metric: task.metric, options: compileOptions, file };
   const here = import.meta.url;
   const script = new URL(here.endsWith(".ts") ? "./jsonl-worker.ts" : "./jsonl-worker.js", here);
+  // a roomier young generation: plans are short-lived objects, and fewer scavenges is most of the GC time saved
+  const resourceLimits = { maxYoungGenerationSizeMb: 48 };
   // from the sources (tests, tsx), the worker registers tsx before loading its TypeScript entry
   const spawn = () =>
     here.endsWith(".ts")
-      ? new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData: init })
-      : new Worker(script, { workerData: init });
+      ? new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData: init, resourceLimits })
+      : new Worker(script, { workerData: init, resourceLimits });
   const pool = Array.from({ length: threads }, spawn);
   const done = new Map<number, BatchResult>();
   let nextToWrite = 0;
@@ -153,12 +176,10 @@ export async function planJsonl(task: Task, file: string, out: Writable, options
   const flushReady = async () => {
     for (let r = done.get(nextToWrite); r; r = done.get(nextToWrite)) {
       done.delete(nextToWrite++);
-      add(r);
-      for (let i = 0; i < r.lines; i++) onLine?.();
-      await write(r.out);
+      await write(r);
     }
   };
-  // at most a few batches per worker in flight: memory stays bounded whatever the file's length
+  // at most a few blocks per worker in flight: memory stays bounded whatever the file's length
   const wait = async (limit: number) => {
     await flushReady();
     while (sent - nextToWrite > limit) {
@@ -169,19 +190,14 @@ export async function planJsonl(task: Task, file: string, out: Writable, options
     }
   };
   try {
-    let batch: Batch = { id: 0, first: 1, lines: [] };
-    for await (const line of lines) {
-      summary.lines++;
-      batch.lines.push(line);
-      if (batch.lines.length >= BATCH) {
-        pool[batch.id % threads].postMessage(batch);
-        sent++;
-        batch = { id: batch.id + 1, first: summary.lines + 1, lines: [] };
-        await wait(threads * 4);
-      }
+    for await (const b of blocks(file)) {
+      summary.lines += b.lines;
+      lineCounts.set(b.id, b.lines);
+      const { lines: _, ...batch } = b;
+      pool[b.id % threads].postMessage(batch, [batch.bytes.buffer as ArrayBuffer]);
+      sent++;
+      await wait(threads * 3);
     }
-    pool[batch.id % threads].postMessage(batch);
-    sent++;
     await wait(0);
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
