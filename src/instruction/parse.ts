@@ -1,7 +1,7 @@
 // the run-time parser: strict, linear, positioned errors with suggestions; OFASys-compatible slot naming.
 import type { z } from "zod";
 import { OmnispecError, type OmnispecErrorCode } from "../errors.js";
-import { getModality, hasModality, legacyAttrs, modalityNames } from "../modalities/index.js";
+import { getModality, hasModality, legacyAttrs, modalityNames } from "../modalities/builtin.js";
 import { suggest } from "../util/suggest.js";
 import type { AttrValue, ChoiceNode, ParsedInstruction, ParseWarning, RepeatNode, Segment, Side, SlotNode, TextNode } from "./ast.js";
 import { MAX_INSTRUCTION_LENGTH, MAX_SLOT_ATTRIBUTES, NAME_CHARS, PARSE_CACHE_SIZE, SPACES, TOKENS } from "./tokens.js";

@@ -1,18 +1,5 @@
 // omnispec/modalities: the modality registry and each modality's pure helpers.
-import { audioModality } from "./audio/schema.js";
-import { boxModality } from "./box/schema.js";
-import { categoryModality } from "./category/schema.js";
-import { imageModality } from "./image/schema.js";
-import { motionModality } from "./motion/schema.js";
-import { phoneModality } from "./phone/schema.js";
-import { registerModality } from "./registry.js";
-import { structModality } from "./struct/schema.js";
-import { textModality } from "./text/schema.js";
-import { videoModality } from "./video/schema.js";
-
-for (const m of [textModality, imageModality, audioModality, videoModality, boxModality, structModality, categoryModality, motionModality, phoneModality]) {
-  registerModality(m);
-}
+import "./builtin.js";
 
 export { defineModality, registerModality, getModality, hasModality, modalityNames, commonAttrs, legacyAttrs, type ModalityDefinition } from "./registry.js";
 export { imageInput, videoInput, audioInput, type ImageInput, type VideoInput, type AudioInput } from "./media-value.js";

@@ -1,6 +1,6 @@
 // the plan object: the ordered input of the model, per-slot steps, token counts; printable and serialisable.
 import type { PlanJSON, PlanSegment, SlotPlanJSON } from "./types.js";
-import { renderPlan, type RenderOptions } from "./render.js";
+import type { RenderOptions } from "./render.js";
 
 const fmt = (n: number): string => n.toLocaleString("en-US");
 
@@ -49,7 +49,9 @@ export class Plan {
    * A picture of what the model will see (PNG bytes, or SVG with `format: "svg"`); written to `out` when given.
    * Media is read again from the files the plan names; pass `sample` when a slot's value was bytes.
    */
-  render(opts: RenderOptions = {}): Promise<Buffer> {
+  async render(opts: RenderOptions = {}): Promise<Buffer> {
+    // loaded on demand: planning alone never loads libvips
+    const { renderPlan } = await import("./render.js");
     return renderPlan(this.#data, opts);
   }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ChoiceNode, ParsedInstruction, RepeatNode, Segment, SlotNode } from "../instruction/ast.js";
 import { parseInstruction } from "../instruction/index.js";
 import type { Infer } from "../instruction/index.js";
-import { getModality } from "../modalities/index.js";
+import { getModality } from "../modalities/builtin.js";
 
 /** A slot as the task sees it: the key of a sample value. */
 export interface TaskSlot {

@@ -1,7 +1,5 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { findTasks } from "../../../codegen/extract.js";
-import { writeLoaders } from "../../../codegen/emit.js";
 
 export function registerCodegen(program: Command): void {
   program
@@ -16,7 +14,9 @@ Example:
   $ omnispec codegen src/tasks.ts --out src/loaders
   // src/tasks.ts:   export const caption = defineTask("[IMAGE:img] what does the image describe? -> [TEXT:cap]");
   // generates:      src/loaders/caption.ts exporting loadCaption(source, { columns, onError }) and CaptionSample`)
-    .action((file: string, opts: { out: string; importRoot: string; importDataset: string }) => {
+    .action(async (file: string, opts: { out: string; importRoot: string; importDataset: string }) => {
+      // ts-morph (the TypeScript compiler) loads only for this command
+      const [{ findTasks }, { writeLoaders }] = await Promise.all([import("../../../codegen/extract.js"), import("../../../codegen/emit.js")]);
       const tasks = findTasks(resolve(file));
       if (tasks.length === 0) {
         process.stderr.write(`no defineTask(...) calls found in ${file}\n`);

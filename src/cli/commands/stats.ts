@@ -2,7 +2,6 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { OmnispecError } from "../../errors.js";
-import { writeHistogram } from "../../dataset/histogram.js";
 import { datasetStats, type Distribution, type StatsOptions, type StatsResult } from "../../dataset/stats.js";
 import type { Task } from "../../task/define-task.js";
 import { modelPresets } from "../../../presets/models.js";
@@ -193,6 +192,7 @@ with their row numbers and skipped. With --sample and no length filter, only the
       const result = await statsWithProgress(task, dataset, options, "stats");
       if (flags.histogram) {
         const t = result.summary.tokens;
+        const { writeHistogram } = await import("../../dataset/histogram.js");
         await writeHistogram(result.lengths, flags.histogram, {
           title: `${task.name ?? "task"} · ${result.summary.preset} · ${dataset.split(/[\\/]/).pop()}`,
           markers: t.count > 0 ? [{ label: "p50", value: t.p50 }, { label: "p90", value: t.p90 }, { label: "p99", value: t.p99 }] : [],

@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { OmnispecError } from "../../errors.js";
-import { probe } from "../../media/ffmpeg.js";
 import type { SlotNode } from "../../instruction/ast.js";
 import { wrapped, type PlanContext, type SlotPlanner } from "../../plan/planners.js";
 import type { AudioConfig } from "../../plan/preset.js";
@@ -69,6 +68,8 @@ export async function audioHeader(value: unknown, opts: { slot: string; sampleRa
 }
 
 async function fromProbe(file: string, source: ValueSource, opts: { slot: string; timeoutMs?: number }): Promise<AudioHeader> {
+  // loaded on demand: metadata-only planning never loads ffmpeg's wrapper
+  const { probe } = await import("../../media/ffmpeg.js");
   const info = await probe(file, { timeoutMs: opts.timeoutMs }).catch((e: unknown) => {
     if (e instanceof OmnispecError) throw new OmnispecError(e.code, e.message.split(" (")[0], { slot: opts.slot, file: source.file, cause: e });
     throw e;

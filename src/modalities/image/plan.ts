@@ -9,7 +9,6 @@ import type { PlanStep, SlotPlanJSON, ValueSource } from "../../plan/types.js";
 import { smartResize, type SmartResizeVariant } from "./smart-resize.js";
 import { fixedResize, tileGrid } from "./tiles.js";
 import { imageGrid } from "./tokens.js";
-import { readImageSize } from "./decode.js";
 
 /** What planning needs to know of an image: its upright size and how it is stored. */
 export interface ImageHeader {
@@ -69,6 +68,8 @@ export async function imageHeader(
   } else {
     throw new OmnispecError("input/invalid", "an image is a path, file bytes, size:WxH, or { width, height }", { slot, value });
   }
+  // loaded on demand: metadata-only planning never loads libvips
+  const { readImageSize } = await import("./decode.js");
   const size = await readImageSize(input, { slot, maxPixels: opts.maxPixels, orient });
   return { ...size, source };
 }

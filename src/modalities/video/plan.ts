@@ -2,7 +2,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { OmnispecError } from "../../errors.js";
-import { probe } from "../../media/ffmpeg.js";
 import type { SlotNode } from "../../instruction/ast.js";
 import type { PlanContext, SegmentDraft, SlotPlanner } from "../../plan/planners.js";
 import type { PlanStep, SlotPlanJSON, ValueSource } from "../../plan/types.js";
@@ -58,6 +57,7 @@ export async function videoHeader(value: unknown, opts: { slot: string; baseDir?
     if (fields) return fromFields(fields);
     const file = opts.baseDir ? resolve(opts.baseDir, value) : value;
     if (!existsSync(file)) throw new OmnispecError("media/not-found", "video file does not exist", { slot, file });
+    const { probe } = await import("../../media/ffmpeg.js");
     const info = await probe(file, { timeoutMs: opts.timeoutMs }).catch((e: unknown) => {
       if (e instanceof OmnispecError) throw new OmnispecError(e.code, e.message.split(" (")[0], { slot, file, cause: e });
       throw e;
