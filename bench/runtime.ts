@@ -1,4 +1,4 @@
-// runtime overhead: run() on the tiny ViT, Qwen2-VL and Whisper vs transformers.js called directly on the same inputs
+// runtime overhead: run() on the tiny ViT, Qwen2-VL, Whisper and BERT vs transformers.js called directly on the same inputs
 // (pipeline; processor + generate), in one process; what omnispec itself spends per call (plan, tensors, prompt); and
 // cold start, from process start to the first output of the demo's first task through the CLI.
 import { spawn } from "node:child_process";
@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AutoModelForImageTextToText, AutoProcessor, env, pipeline, RawImage } from "@huggingface/transformers";
-import type { AutomaticSpeechRecognitionPipeline, ImageClassificationPipeline } from "@huggingface/transformers";
+import type { AutomaticSpeechRecognitionPipeline, ImageClassificationPipeline, TextClassificationPipeline } from "@huggingface/transformers";
 import { sampleMedia } from "../examples/sample-media.js";
 import { decodeAudio } from "../src/modalities/audio/decode.js";
 import { run as runTask } from "../src/runtime/run.js";
@@ -26,6 +26,8 @@ const classify = defineTask("[IMAGE:img,resample=transformersjs] -> [CATEGORY:la
 const captionExact = defineTask(`[IMAGE:img] ${PROMPT} -> [TEXT:caption]`);
 const classifyExact = defineTask("[IMAGE:img] -> [CATEGORY:label]");
 const asr = defineTask("[AUDIO:wav] -> [TEXT:text]");
+const sentiment = defineTask("[TEXT:review] -> [CATEGORY:sentiment]");
+const REVIEW = "A wonderful film: the story drags a little in the middle, but the acting and the music are great.";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -96,7 +98,7 @@ function coldStart(args: string[]): Promise<number> {
 
 export async function run(): Promise<BenchResult[]> {
   env.allowRemoteModels = false;
-  const paths = ensureTinyModels(MODELS, { kinds: ["vit", "qwen2-vl", "whisper"] }).paths;
+  const paths = ensureTinyModels(MODELS, { kinds: ["vit", "qwen2-vl", "whisper", "bert"] }).paths;
   const media = await sampleMedia(join(ROOT, ".omnispec/demo-media"));
   const dir = join(ROOT, "tests/tmp/bench-runtime");
   mkdirSync(dir, { recursive: true });
@@ -130,6 +132,11 @@ export async function run(): Promise<BenchResult[]> {
   const asrDirect = await time(20, async () => whisper((await decodeAudio(media.audio, { sampleRate: 16000 })).samples, { language: "en", max_new_tokens: 8 } as never));
   const asrOurs = await timeRun(20, () => runTask(asr, { wav: media.audio }, { ...opts, model: paths.whisper, language: "en" }));
   results.push(overhead("run() tiny Whisper ASR, 3 s, 8 tokens", asrOurs, "decodeAudio + ASR pipeline", asrDirect));
+
+  const bert = (await pipeline("text-classification", paths.bert!, { local_files_only: true })) as TextClassificationPipeline;
+  const bertDirect = await time(50, () => bert(REVIEW, { top_k: null }));
+  const bertOurs = await timeRun(50, () => runTask(sentiment, { review: REVIEW }, { ...opts, model: paths.bert }));
+  results.push(overhead("run() tiny BERT text classification, 20 words", bertOurs, "text-classification pipeline", bertDirect));
 
   const cli = ["run", "caption", "-i", `img=${image}`, "--offline", "--max-new-tokens", "8"];
   const source = [await coldStart(["--import", "tsx", "src/cli/main.ts", ...cli]), await coldStart(["--import", "tsx", "src/cli/main.ts", ...cli]), await coldStart(["--import", "tsx", "src/cli/main.ts", ...cli])];
