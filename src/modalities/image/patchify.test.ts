@@ -5,7 +5,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { OmnispecError } from "../../errors.js";
 import { decodeImage } from "./decode.js";
-import { CLIP_MEAN, CLIP_STD, HALF_MEAN, HALF_STD, normalizeTable, patchify } from "./patchify.js";
+import { CLIP_MEAN, CLIP_STD, HALF_MEAN, HALF_STD, normalizeTable, patchify, patchShape } from "./patchify.js";
 import { resize } from "./resample/index.js";
 import type { RgbImage } from "./resample/types.js";
 import { smartResize } from "./smart-resize.js";
@@ -64,6 +64,30 @@ describe("patchify", () => {
     const odd = patchify(frames.slice(0, 3), opts);
     expect(odd.gridThw).toEqual([2, 2, 4]);
     expect(odd.pixelValues).toEqual(referencePatches([...frames.slice(0, 3), frames[2]], 16, 2, 2, normalizeTable(HALF_MEAN, HALF_STD)));
+  });
+
+  it("equals the reference layout on random pixels for several geometries (patch, merge, temporal patch, frames)", () => {
+    let seed = 12345;
+    const noise = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24);
+    for (const [p, m, tps, w, h, frames] of [[14, 2, 2, 224, 168, 1], [16, 2, 2, 96, 160, 3], [14, 1, 1, 42, 28, 2], [8, 3, 3, 48, 24, 4]]) {
+      const list = Array.from({ length: frames }, () => image(w, h, () => noise()));
+      const opts = { patchSize: p, mergeSize: m, temporalPatchSize: tps, mean: CLIP_MEAN, std: CLIP_STD };
+      const padded = Array.from({ length: Math.ceil(frames / tps) * tps }, (_, i) => list[Math.min(i, frames - 1)]);
+      const ref = referencePatches(frames === 1 ? Array.from({ length: tps }, () => list[0]) : padded, p, m, tps, normalizeTable(CLIP_MEAN, CLIP_STD));
+      const ours = patchify(frames === 1 ? list[0] : list, opts);
+      expect(ours.dims).toEqual(patchShape(w, h, frames, opts).dims);
+      expect(ours.pixelValues).toEqual(ref);
+    }
+  });
+
+  it("writes into a given buffer of the right length and refuses one of the wrong length", () => {
+    const opts = { patchSize: 14, mergeSize: 2, temporalPatchSize: 2, mean: CLIP_MEAN, std: CLIP_STD, slot: "img" };
+    const { dims } = patchShape(coded.width, coded.height, 1, opts);
+    const out = new Float32Array(dims[0] * dims[1]).fill(Number.NaN);
+    const p = patchify(coded, { ...opts, out });
+    expect(p.pixelValues).toBe(out);
+    expect(out).toEqual(patchify(coded, opts).pixelValues);
+    expect(() => patchify(coded, { ...opts, out: new Float32Array(dims[0] * dims[1] - 1) })).toThrow(/holds .* values/);
   });
 
   it("normalises with rescale 1/255 then (x - mean) / std per channel", () => {

@@ -1,4 +1,4 @@
-// rescale, normalise and cut resized RGB frames into the patch rows the Qwen vision encoders read.
+// rescale, normalise and cut resized RGB frames into the patch rows the Qwen vision encoders read, in one pass from uint8.
 import { OmnispecError } from "../../errors.js";
 import type { RgbImage } from "./resample/types.js";
 
@@ -20,6 +20,8 @@ export interface PatchifyOptions {
   std: readonly number[];
   /** default 1/255 */
   rescale?: number;
+  /** write into this buffer (exactly {@link patchShape} rows x cols long, e.g. allocated ahead) instead of a new one */
+  out?: Float32Array;
   /** named in errors */
   slot?: string;
 }
@@ -58,53 +60,44 @@ export interface PatchGeometry {
 }
 
 /**
- * Writes source rows [yStart, yEnd) of one temporal group (`group[tt]` is frame tt's RGB) into `out`, whose patch rows
- * for this group start at `tBase`. Each source row is read once, in order.
+ * Writes the patch rows of one temporal group (`group[tt]` is frame tt's RGB) into `out` from index `base`, in output
+ * order: each patch row is written front to back, so memory is filled sequentially. A still image (every `group[tt]`
+ * the same array) is read once and its frame block copied for the other temporal slots.
  *
  * @example
  * const g = { width: 28, height: 28, patchSize: 14, mergeSize: 2, temporalPatchSize: 2 };
  * const frame = new Uint8Array(28 * 28 * 3);
  * const out = new Float32Array(4 * 1176);
- * patchRows([frame, frame], g, 0, 28, normalizeTable(CLIP_MEAN, CLIP_STD), out, 0);
+ * patchGroup([frame, frame], g, normalizeTable(CLIP_MEAN, CLIP_STD), out, 0);
  */
-export function patchRows(group: Uint8Array[], g: PatchGeometry, yStart: number, yEnd: number, table: Float32Array, out: Float32Array, tBase: number): void {
-  const p = g.patchSize;
-  const m = g.mergeSize;
-  const tps = g.temporalPatchSize;
-  const gw = g.width / p;
+export function patchGroup(group: readonly Uint8Array[], g: PatchGeometry, table: Float32Array, out: Float32Array, base: number): void {
+  const { width, patchSize: p, mergeSize: m, temporalPatchSize: tps } = g;
+  const gw = width / p;
+  const gh = g.height / p;
   const area = p * p;
-  const plane = tps * area;
-  const cols = 3 * plane;
-  const stride = g.width * 3;
-  const first = group[0];
-  let still = true;
-  for (let tt = 1; tt < tps; tt++) if (group[tt] !== first) still = false;
-  for (let y = yStart; y < yEnd; y++) {
-    const ph = (y / p) | 0;
-    const bh = (ph / m) | 0;
-    const rowBase = (bh * gw + (ph - bh * m)) * m;
-    const inPatch = (y - ph * p) * p;
-    let s = y * stride;
-    for (let pw = 0; pw < gw; pw++) {
-      const bw = (pw / m) | 0;
-      // patch row in merge-window order (h/m, w/m, m_h, m_w); columns (channel, t, y, x)
-      let o = tBase + (rowBase + bw * m * m + (pw - bw * m)) * cols + inPatch;
-      for (let px = 0; px < p; px++, s += 3, o++) {
-        if (still) {
-          const r = table[first[s]];
-          const gr = table[256 + first[s + 1]];
-          const b = table[512 + first[s + 2]];
-          for (let tt = 0, q = o; tt < tps; tt++, q += area) {
-            out[q] = r;
-            out[q + plane] = gr;
-            out[q + 2 * plane] = b;
-          }
-        } else {
-          for (let tt = 0, q = o; tt < tps; tt++, q += area) {
-            const src = group[tt];
-            out[q] = table[src[s]];
-            out[q + plane] = table[256 + src[s + 1]];
-            out[q + 2 * plane] = table[512 + src[s + 2]];
+  const stride = width * 3;
+  const still = group.every((f) => f === group[0]);
+  let o = base;
+  // rows in merge-window order (h/m, w/m, m_h, m_w); columns (channel, t, y, x)
+  for (let bh = 0; bh < gh; bh += m) {
+    for (let bw = 0; bw < gw; bw += m) {
+      for (let ph = bh; ph < bh + m; ph++) {
+        for (let pw = bw; pw < bw + m; pw++) {
+          const corner = (ph * width + pw) * p * 3;
+          for (let c = 0; c < 3; c++) {
+            const tab = c * 256;
+            const first = o;
+            for (let tt = 0; tt < tps; tt++) {
+              if (still && tt > 0) {
+                out.copyWithin(o, first, first + area);
+                o += area;
+                continue;
+              }
+              const src = group[tt];
+              for (let y = 0; y < p; y++) {
+                for (let x = 0, s = corner + y * stride + c; x < p; x++, s += 3) out[o++] = table[tab + src[s]];
+              }
+            }
           }
         }
       }
@@ -112,15 +105,33 @@ export function patchRows(group: Uint8Array[], g: PatchGeometry, yStart: number,
   }
 }
 
+/**
+ * The shape of the patches of `frames` frames of `width` x `height`, without computing them: `dims` is
+ * `[grid_t * grid_h * grid_w, 3 * temporalPatchSize * patchSize^2]`.
+ *
+ * @example
+ * import { patchShape } from "omnispec/modalities";
+ * patchShape(56, 28, 1, { patchSize: 14, mergeSize: 2, temporalPatchSize: 2 }); // { dims: [8, 1176], gridThw: [1, 2, 4] }
+ */
+export function patchShape(
+  width: number,
+  height: number,
+  frames: number,
+  opts: Pick<PatchifyOptions, "patchSize" | "mergeSize" | "temporalPatchSize">,
+): { dims: [number, number]; gridThw: [number, number, number] } {
+  const { patchSize: p, temporalPatchSize: tps } = opts;
+  const gridT = Math.ceil(frames / tps);
+  const gh = height / p;
+  const gw = width / p;
+  return { dims: [gridT * gh * gw, 3 * tps * p * p], gridThw: [gridT, gh, gw] };
+}
+
 interface Prepared {
   list: readonly RgbImage[];
   geometry: PatchGeometry;
   table: Float32Array;
-  gridT: number;
-  gh: number;
-  gw: number;
-  rows: number;
-  cols: number;
+  dims: [number, number];
+  gridThw: [number, number, number];
 }
 
 function prepare(frames: RgbImage | readonly RgbImage[], opts: PatchifyOptions): Prepared {
@@ -141,18 +152,11 @@ function prepare(frames: RgbImage | readonly RgbImage[], opts: PatchifyOptions):
       throw new OmnispecError("plan/mismatch", `frames differ in size: ${f.width}x${f.height} vs ${width}x${height}`, { slot });
     }
   }
-  const gridT = Math.ceil(list.length / tps);
-  const gh = height / p;
-  const gw = width / p;
   return {
     list,
     geometry: { width, height, patchSize: p, mergeSize: m, temporalPatchSize: tps },
     table: normalizeTable(opts.mean, opts.std, opts.rescale),
-    gridT,
-    gh,
-    gw,
-    rows: gridT * gh * gw,
-    cols: 3 * tps * p * p,
+    ...patchShape(width, height, list.length, opts),
   };
 }
 
@@ -174,9 +178,15 @@ function groupOf(list: readonly RgbImage[], t: number, tps: number): Uint8Array[
  */
 export function patchify(frames: RgbImage | readonly RgbImage[], opts: PatchifyOptions): Patches {
   const q = prepare(frames, opts);
-  const out = new Float32Array(q.rows * q.cols);
-  for (let t = 0; t < q.gridT; t++) {
-    patchRows(groupOf(q.list, t, q.geometry.temporalPatchSize), q.geometry, 0, q.geometry.height, q.table, out, t * q.gh * q.gw * q.cols);
+  const [rows, cols] = q.dims;
+  if (opts.out && opts.out.length !== rows * cols) {
+    throw new OmnispecError("input/invalid", `the output buffer holds ${opts.out.length} values, the patches need ${rows} x ${cols}`, {
+      slot: opts.slot,
+      hint: "allocate it with patchShape(width, height, frames, options)",
+    });
   }
-  return { pixelValues: out, dims: [q.rows, q.cols], gridThw: [q.gridT, q.gh, q.gw] };
+  const out = opts.out ?? new Float32Array(rows * cols);
+  const [gridT, gh, gw] = q.gridThw;
+  for (let t = 0; t < gridT; t++) patchGroup(groupOf(q.list, t, q.geometry.temporalPatchSize), q.geometry, q.table, out, t * gh * gw * cols);
+  return { pixelValues: out, dims: q.dims, gridThw: q.gridThw };
 }
