@@ -28,7 +28,7 @@ export { parseBox, boxToModel, boxFromModel, boxText, type Box } from "./box/con
 export { serialiseTable } from "./struct/plan.js";
 export { estimateCounter, loadTokenizer, type TextCounter } from "./text/tokenizer.js";
 export { metaFields, classifyMediaValue, type MediaValueKind } from "./media-value.js";
-export { decodeImage, readImageSize, DEFAULT_MAX_PIXELS, type DecodedImage, type ImageSize, type DecodeImageOptions } from "./image/decode.js";
-export { resize, resizePillow, resizePillowParallel, resizeSharp, resizeTransformersJs, RESAMPLE_METHODS, type ResampleMethod, type RgbImage } from "./image/resample/index.js";
-export { patchify, normalizeTable, type PatchifyOptions, type Patches } from "./image/patchify.js";
+export { decodeImage, openImage, readImageSize, DEFAULT_MAX_PIXELS, type DecodedImage, type OpenedImage, type ImageSize, type DecodeImageOptions } from "./image/decode.js";
+export { resize, resizePillow, resizePillowParallel, resizeSharp, growPillow, resizeTransformersJs, RESAMPLE_METHODS, type ResampleMethod, type RgbImage } from "./image/resample/index.js";
+export { patchify, patchShape, normalizeTable, type PatchifyOptions, type Patches } from "./image/patchify.js";
 export { checkAspectRatio } from "./image/smart-resize.js";

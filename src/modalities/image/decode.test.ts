@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { imageFixtures, uprightColour, UPRIGHT, type ImageFixtures } from "../../../tests/fixtures/images.js";
 import { OmnispecError } from "../../errors.js";
-import { decodeImage, readImageSize } from "./decode.js";
+import { decodeImage, openImage, readImageSize } from "./decode.js";
+import { resize } from "./resample/index.js";
 import type { RgbImage } from "./resample/types.js";
 
 let f: ImageFixtures;
@@ -140,5 +141,33 @@ describe("decodeImage hostile input", () => {
     expect([tiny.width, tiny.height, ...tiny.data]).toEqual([1, 1, 10, 200, 30]);
     const tall = await decodeImage(f.hostile.tall);
     expect([tall.width, tall.height, tall.data.length, tall.data[29_999]]).toEqual([1, 10000, 30000, 77]);
+  });
+});
+
+describe("openImage", () => {
+  it("reads the upright size from the header, then decodes and resizes as decodeImage + resize would", async () => {
+    const img = await openImage(f.oriented[6], { slot: "img" });
+    expect([img.width, img.height, img.original.orientation]).toEqual([UPRIGHT.width, UPRIGHT.height, 6]);
+    const plain = await decodeImage(f.oriented[6]);
+    expect(Buffer.from((await img.decode()).data).equals(Buffer.from(plain.data))).toBe(true);
+    // shrink both, shrink one and grow the other, grow both
+    for (const [w, h] of [[56, 28], [56, 84], [140, 112]]) {
+      for (const method of ["pil", "sharp", "transformersjs"] as const) {
+        const out = await img.decode({ width: w, height: h, method });
+        expect([out.width, out.height]).toEqual([w, h]);
+        expect(out.steps.at(-1)).toBe(`resize 96x64 -> ${w}x${h} (${method})`);
+        const ref = await resize(plain, w, h, { method });
+        let max = 0;
+        for (let i = 0; i < ref.data.length; i++) max = Math.max(max, Math.abs(out.data[i] - ref.data[i]));
+        // sharp's one libvips call may shrink the stored pixels before it turns them upright (passes in the other order)
+        expect(max, `${method} ${w}x${h}`).toBeLessThanOrEqual(method === "sharp" ? 1 : 0);
+      }
+    }
+  });
+
+  it("refuses a bomb from the header and names the slot and file when the pixels are broken", async () => {
+    await expectError(openImage(f.hostile.bomb, { slot: "img" }), "media/too-large", f.hostile.bomb);
+    const truncated = await openImage(f.hostile.truncated, { slot: "img" });
+    await expectError(truncated.decode({ width: 128, height: 96, method: "sharp" }), "media/unreadable", f.hostile.truncated);
   });
 });

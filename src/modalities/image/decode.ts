@@ -2,7 +2,9 @@
 import { existsSync, statSync } from "node:fs";
 import sharp from "sharp";
 import { OmnispecError } from "../../errors.js";
-import type { RgbImage } from "./resample/types.js";
+import { resize as resizeWith } from "./resample/index.js";
+import { growPillow } from "./resample/sharp.js";
+import type { ResampleMethod, RgbImage } from "./resample/types.js";
 
 type Metadata = Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
 
@@ -135,19 +137,32 @@ export async function readImageSize(input: Input, opts: Omit<DecodeImageOptions,
   };
 }
 
+/** An image whose header has been read and checked; its pixels are decoded on demand, at most once per call. */
+export interface OpenedImage {
+  /** upright size (orientation applied unless `orient: false`) */
+  width: number;
+  height: number;
+  original: StoredImageInfo;
+  /**
+   * Decodes to upright 8-bit RGB; with `resize`, resized to `width` x `height` by `method` (default `pil`, exact
+   * Pillow bicubic). `sharp` resizes inside the same libvips call as the decode (JPEG shrink-on-load where it is safe).
+   */
+  decode(resize?: { width: number; height: number; method?: ResampleMethod }): Promise<DecodedImage>;
+}
+
 /**
- * Decodes JPEG, PNG (8/16-bit, palette, alpha), WebP, GIF (first frame), TIFF or AVIF to upright interleaved 8-bit RGB.
- * Grayscale and CMYK become RGB; alpha is composited on white (or `background`), or dropped with `background: "none"`.
- * Embedded ICC profiles of RGB images are ignored, as Pillow ignores them.
+ * Reads an image's header (size, orientation, format; refusing images over `maxPixels`) and returns a handle that
+ * decodes it, so that a caller can size its outputs before any pixel is decoded.
  *
  * @example
- * import { decodeImage } from "omnispec/modalities";
- * const img = await decodeImage("photo.jpg", { slot: "img" }); // img.data.length === img.width * img.height * 3
+ * import { openImage, smartResize } from "omnispec/modalities";
+ * const img = await openImage("photo.jpg", { slot: "img" });
+ * const size = smartResize({ width: img.width, height: img.height, factor: 28 });
+ * const pixels = await img.decode({ ...size, method: "sharp" }); // pixels.width === size.width
  */
-export async function decodeImage(input: Input, opts: DecodeImageOptions = {}): Promise<DecodedImage> {
+export async function openImage(input: Input, opts: DecodeImageOptions = {}): Promise<OpenedImage> {
   const { slot } = opts;
-  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const meta = await header(input, slot, maxPixels);
+  const meta = await header(input, slot, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
   const orientation = meta.orientation ?? 1;
   const orient = opts.orient !== false;
   const space = meta.space ?? "srgb";
@@ -160,33 +175,65 @@ export async function decodeImage(input: Input, opts: DecodeImageOptions = {}): 
     hasAlpha: meta.hasAlpha ?? false,
     space,
   };
-  const steps = [`decode ${original.format} ${original.width}x${original.height}${meta.pages && meta.pages > 1 ? ` (frame 1 of ${meta.pages})` : ""}`];
-  const cmyk = space === "cmyk";
-  // sharp reads the first frame of animations; the pixel limit was already checked from the header
-  let pipeline = sharp(input, { limitInputPixels: false, failOn: "truncated", ignoreIcc: !cmyk, autoOrient: orient });
-  if (orientation !== 1) {
-    steps.push(orient ? `orient exif ${orientation}${swapsSides(orientation) ? " (sides swapped)" : ""}` : `orient off (exif ${orientation} ignored)`);
-  }
-  if (cmyk) steps.push("cmyk to rgb");
-  else if (space === "b-w" || space === "grey16") steps.push("gray to rgb");
-  if (space === "rgb16" || space === "grey16" || (meta.depth !== undefined && meta.depth !== "uchar" && meta.depth !== "char")) steps.push("16-bit to 8-bit");
-  if (original.hasAlpha) {
-    const background = opts.background ?? "#ffffff";
-    if (background !== "none") {
-      pipeline = pipeline.flatten({ background });
-      steps.push(`alpha composited on ${background}`);
-    } else {
-      pipeline = pipeline.removeAlpha();
-      steps.push("alpha dropped");
+  const swap = orient && swapsSides(orientation);
+  const width = swap ? original.height : original.width;
+  const height = swap ? original.width : original.height;
+  const decode = async (resize?: { width: number; height: number; method?: ResampleMethod }): Promise<DecodedImage> => {
+    const steps = [`decode ${original.format} ${original.width}x${original.height}${meta.pages && meta.pages > 1 ? ` (frame 1 of ${meta.pages})` : ""}`];
+    const cmyk = space === "cmyk";
+    // sharp reads the first frame of animations; the pixel limit was already checked from the header
+    let pipeline = sharp(input, { limitInputPixels: false, failOn: "truncated", ignoreIcc: !cmyk, autoOrient: orient });
+    if (orientation !== 1) {
+      steps.push(orient ? `orient exif ${orientation}${swapsSides(orientation) ? " (sides swapped)" : ""}` : `orient off (exif ${orientation} ignored)`);
     }
-  }
-  try {
-    const { data, info } = await pipeline.toColourspace("srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
-    const rgb = info.channels === 3 ? new Uint8Array(data.buffer, data.byteOffset, data.length) : dropExtraChannels(data, info.channels);
-    return { data: rgb, width: info.width, height: info.height, original, steps };
-  } catch (e) {
-    throw unreadable(e, input, slot, "decoded");
-  }
+    if (cmyk) steps.push("cmyk to rgb");
+    else if (space === "b-w" || space === "grey16") steps.push("gray to rgb");
+    if (space === "rgb16" || space === "grey16" || (meta.depth !== undefined && meta.depth !== "uchar" && meta.depth !== "char")) steps.push("16-bit to 8-bit");
+    if (original.hasAlpha) {
+      const background = opts.background ?? "#ffffff";
+      if (background !== "none") {
+        pipeline = pipeline.flatten({ background });
+        steps.push(`alpha composited on ${background}`);
+      } else {
+        pipeline = pipeline.removeAlpha();
+        steps.push("alpha dropped");
+      }
+    }
+    const method = resize?.method ?? "pil";
+    const resizing = resize !== undefined && (resize.width !== width || resize.height !== height);
+    // libvips shrinks the axes that get smaller in the decoding call; an axis that grows is left to Pillow's pass
+    const shrunk = resizing && method === "sharp" ? { width: Math.min(resize.width, width), height: Math.min(resize.height, height) } : undefined;
+    if (shrunk && (shrunk.width !== width || shrunk.height !== height)) {
+      pipeline = pipeline.resize({ ...shrunk, fit: "fill", kernel: "cubic", fastShrinkOnLoad: false });
+    }
+    let pixels: RgbImage;
+    try {
+      const { data, info } = await pipeline.toColourspace("srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+      const rgb = info.channels === 3 ? new Uint8Array(data.buffer, data.byteOffset, data.length) : dropExtraChannels(data, info.channels);
+      pixels = { data: rgb, width: info.width, height: info.height };
+    } catch (e) {
+      throw unreadable(e, input, slot, "decoded");
+    }
+    if (resizing) {
+      steps.push(`resize ${width}x${height} -> ${resize.width}x${resize.height} (${method})`);
+      pixels = shrunk ? await growPillow(pixels, resize.width, resize.height) : await resizeWith(pixels, resize.width, resize.height, { method, slot });
+    }
+    return { ...pixels, original, steps };
+  };
+  return { width, height, original, decode };
+}
+
+/**
+ * Decodes JPEG, PNG (8/16-bit, palette, alpha), WebP, GIF (first frame), TIFF or AVIF to upright interleaved 8-bit RGB.
+ * Grayscale and CMYK become RGB; alpha is composited on white (or `background`), or dropped with `background: "none"`.
+ * Embedded ICC profiles of RGB images are ignored, as Pillow ignores them.
+ *
+ * @example
+ * import { decodeImage } from "omnispec/modalities";
+ * const img = await decodeImage("photo.jpg", { slot: "img" }); // img.data.length === img.width * img.height * 3
+ */
+export async function decodeImage(input: Input, opts: DecodeImageOptions = {}): Promise<DecodedImage> {
+  return (await openImage(input, opts)).decode();
 }
 
 function dropExtraChannels(data: Uint8Array, channels: number): Uint8Array {

@@ -5,7 +5,7 @@ import { resizeSharp, resizeTransformersJs } from "./sharp.js";
 import type { ResampleMethod, RgbImage } from "./types.js";
 
 export { resizePillow, pillowCoefficients, bicubicKernel, PRECISION_BITS, type Coefficients } from "./pil.js";
-export { resizeSharp, resizeTransformersJs } from "./sharp.js";
+export { growPillow, resizeSharp, resizeTransformersJs } from "./sharp.js";
 export { resizePillowParallel } from "./parallel.js";
 export type { ResampleMethod, RgbImage } from "./types.js";
 

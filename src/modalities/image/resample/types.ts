@@ -7,5 +7,8 @@ export interface RgbImage {
   height: number;
 }
 
-/** How to resample: `pil` is exact Pillow bicubic, `sharp` is libvips' cubic resize, `transformersjs` is what transformers.js 4.3 does. */
+/**
+ * How to resample: `pil` is exact Pillow bicubic, `sharp` is libvips' cubic reduce for shrinking axes (Pillow's pass for
+ * growing ones), `transformersjs` is what transformers.js 4.3 does.
+ */
 export type ResampleMethod = "pil" | "sharp" | "transformersjs";
