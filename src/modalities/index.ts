@@ -27,7 +27,7 @@ export * from "./audio/index.js";
 export { parseBox, boxToModel, boxFromModel, boxText, type Box } from "./box/convention.js";
 export { serialiseTable } from "./struct/plan.js";
 export { estimateCounter, loadTokenizer, type TextCounter } from "./text/tokenizer.js";
-export { metaFields, classifyMediaValue, type MediaValueKind } from "./media-value.js";
+export { classifyMediaValue, type MediaValueKind } from "./media-value.js";
 export { decodeImage, openImage, readImageSize, DEFAULT_MAX_PIXELS, type DecodedImage, type OpenedImage, type ImageSize, type DecodeImageOptions } from "./image/decode.js";
 export { resize, resizePillow, resizePillowParallel, resizeSharp, growPillow, resizeTransformersJs, RESAMPLE_METHODS, type ResampleMethod, type RgbImage } from "./image/resample/index.js";
 export { patchify, patchShape, normalizeTable, type PatchifyOptions, type Patches } from "./image/patchify.js";

@@ -8,7 +8,7 @@ import { wrapped, type PlanContext, type SlotPlanner } from "../../plan/planners
 import type { AudioConfig } from "../../plan/preset.js";
 import type { PlanStep, SlotPlanJSON, ValueSource } from "../../plan/types.js";
 import { audioTokens } from "./tokens.js";
-import { metaFields } from "../media-value.js";
+import { classifyMediaValue } from "../media-value.js";
 
 export interface AudioHeader {
   /** seconds of audio (after start/end trimming is applied by the planner) */
@@ -45,15 +45,15 @@ export async function audioHeader(value: unknown, opts: { slot: string; sampleRa
       source: { kind: "meta" },
     };
   };
-  if (typeof value === "string") {
-    const fields = metaFields(value, { slot, example: "meta:seconds=11" });
-    if (fields) return fromFields(fields);
-    const file = opts.baseDir ? resolve(opts.baseDir, value) : value;
+  const v = classifyMediaValue(value, { slot, modality: "AUDIO" });
+  if (v.kind === "meta") return fromFields(v.fields);
+  if (v.kind === "path") {
+    const file = opts.baseDir ? resolve(opts.baseDir, v.path) : v.path;
     if (!existsSync(file)) throw new OmnispecError("media/not-found", "audio file does not exist", { slot, file });
     return fromProbe(file, { kind: "path", file }, opts);
   }
-  if (value instanceof Uint8Array) {
-    if (value.length === 0) throw new OmnispecError("media/unreadable", "audio bytes are empty", { slot });
+  {
+    const value = v.bytes;
     const dir = mkdtempSync(join(tmpdir(), "omnispec-audio-"));
     const file = join(dir, "input");
     try {
@@ -63,8 +63,6 @@ export async function audioHeader(value: unknown, opts: { slot: string; sampleRa
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  if (typeof value === "object" && value !== null) return fromFields(value as Record<string, unknown>);
-  throw new OmnispecError("input/invalid", "an audio value is a file path, file bytes, meta:seconds=…, or meta:samples=…", { slot, value });
 }
 
 async function fromProbe(file: string, source: ValueSource, opts: { slot: string; timeoutMs?: number }): Promise<AudioHeader> {

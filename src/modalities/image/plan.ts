@@ -9,6 +9,7 @@ import type { PlanStep, SlotPlanJSON, ValueSource } from "../../plan/types.js";
 import { smartResize, type SmartResizeVariant } from "./smart-resize.js";
 import { fixedResize, tileGrid } from "./tiles.js";
 import { imageGrid } from "./tokens.js";
+import { classifyMediaValue } from "../media-value.js";
 
 /** What planning needs to know of an image: its upright size and how it is stored. */
 export interface ImageHeader {
@@ -23,7 +24,7 @@ export interface ImageHeader {
   source: ValueSource;
 }
 
-const SIZE = /^size:(\d+)x(\d+)$/;
+const META: ValueSource = Object.freeze({ kind: "meta" });
 
 /**
  * Reads an image's size and orientation from a path, bytes, or `size:WxH` / `{ width, height }` metadata,
@@ -39,34 +40,23 @@ export async function imageHeader(
 ): Promise<ImageHeader> {
   const { slot } = opts;
   const orient = opts.orient ?? true;
-  if (typeof value === "string" && value.startsWith("size:")) {
-    const m = SIZE.exec(value);
-    if (!m) throw new OmnispecError("input/invalid", "an image size is written size:WIDTHxHEIGHT", { slot, value, hint: "e.g. size:1920x1080" });
-    if (Number(m[1]) <= 0 || Number(m[2]) <= 0) {
+  const v = classifyMediaValue(value, { slot, modality: "IMAGE" });
+  if (v.kind === "meta") {
+    const { width, height } = v.fields;
+    if (!(width > 0 && height > 0)) {
       throw new OmnispecError("media/degenerate", "an image needs a positive width and height", { slot, value, hint: "e.g. size:1920x1080" });
     }
-    const width = Number(m[1]);
-    const height = Number(m[2]);
-    return { width, height, storedWidth: width, storedHeight: height, orientation: 1, format: "meta", source: { kind: "meta" } };
-  }
-  if (typeof value === "object" && value !== null && !(value instanceof Uint8Array)) {
-    const o = value as { width?: unknown; height?: unknown };
-    if (typeof o.width === "number" && typeof o.height === "number" && o.width > 0 && o.height > 0) {
-      return { width: o.width, height: o.height, storedWidth: o.width, storedHeight: o.height, orientation: 1, format: "meta", source: { kind: "meta" } };
-    }
-    throw new OmnispecError("input/invalid", "an image is a path, file bytes, size:WxH, or { width, height }", { slot, value });
+    return { width, height, storedWidth: width, storedHeight: height, orientation: 1, format: "meta", source: META };
   }
   let input: string | Uint8Array;
   let source: ValueSource;
-  if (typeof value === "string") {
-    const file = opts.baseDir ? resolve(opts.baseDir, value) : value;
+  if (v.kind === "path") {
+    const file = opts.baseDir ? resolve(opts.baseDir, v.path) : v.path;
     input = file;
     source = { kind: "path", file, bytes: existsSync(file) ? statSync(file).size : 0 };
-  } else if (value instanceof Uint8Array) {
-    input = value;
-    source = { kind: "bytes", bytes: value.length };
   } else {
-    throw new OmnispecError("input/invalid", "an image is a path, file bytes, size:WxH, or { width, height }", { slot, value });
+    input = v.bytes;
+    source = { kind: "bytes", bytes: v.bytes.length };
   }
   // loaded on demand: metadata-only planning never loads libvips
   const { readImageSize } = await import("./decode.js");
@@ -74,6 +64,14 @@ export async function imageHeader(
   return { ...size, source };
 }
 
+
+/** the decode step's params: the stored format and size, then where the value came from */
+function decodeParams(h: ImageHeader): Record<string, unknown> {
+  const size = [h.storedWidth, h.storedHeight];
+  const s = h.source;
+  if (s.kind === "meta") return { format: h.format, size, kind: s.kind };
+  return { format: h.format, size, ...s };
+}
 
 // transformers' get_resize_output_image_size(default_to_square=False): the short side becomes `edge`, the long one int(edge·long/short)
 function shortestEdgeSize(width: number, height: number, edge: number): { width: number; height: number } {
@@ -133,7 +131,7 @@ export const imagePlanner: SlotPlanner = {
     }
     const orient = slot.attrs.orient !== false;
     const h = await imageHeader(value, { slot: slot.name, baseDir: ctx.baseDir, maxPixels: ctx.limits.maxPixels, orient });
-    const steps: PlanStep[] = [{ op: "decode", params: { format: h.format, size: [h.storedWidth, h.storedHeight], ...h.source } }];
+    const steps: PlanStep[] = [{ op: "decode", params: decodeParams(h) }];
     if (h.orientation !== 1) {
       steps.push(
         orient
@@ -191,7 +189,8 @@ export const imagePlanner: SlotPlanner = {
       op: "patchify",
       params: { patch: cfg.patchSize, temporal_patch: cfg.temporalPatchSize, merge: cfg.mergeSize, grid_thw: grid.gridThw, pixel_values: [grid.gridThw[0] * grid.gridThw[1] * grid.gridThw[2], 3 * cfg.temporalPatchSize * cfg.patchSize * cfg.patchSize] },
     });
-    return { ...base, tokens: grid.tokens, exact: true, steps, resized: { height: r.height, width: r.width }, grid_thw: grid.gridThw };
+    // written out rather than spread: this is the hot path of planning whole datasets
+    return { modality: "IMAGE", side: slot.side, source: h.source, original: base.original, tokens: grid.tokens, exact: true, steps, resized: { height: r.height, width: r.width }, grid_thw: grid.gridThw };
   },
   segments(slot, plan, ctx) {
     return wrapped("image", slot.name, plan.tokens, ctx.preset.image?.wrap ?? []);

@@ -10,7 +10,7 @@ import { planVideoFrames, type PlanVideoOptions, type VideoMeta } from "./resize
 import type { FrameSamplingVariant } from "./sample-frames.js";
 import { omniInterleave } from "../../positions/index.js";
 import { audioTokensFor } from "../audio/plan.js";
-import { metaFields } from "../media-value.js";
+import { classifyMediaValue } from "../media-value.js";
 
 const FAMILIES: Record<string, VisionFamily> = {
   qwen2_vl: "qwen2-vl",
@@ -52,10 +52,10 @@ export async function videoHeader(value: unknown, opts: { slot: string; baseDir?
     }
     return { totalFrames: Math.round(frames), fps, width, height, seconds: frames / fps, rotation: 0, audio: [], source: { kind: "meta" } };
   };
-  if (typeof value === "string") {
-    const fields = metaFields(value, { slot, example: "meta:frames=720,fps=24,width=854,height=480" });
-    if (fields) return fromFields(fields);
-    const file = opts.baseDir ? resolve(opts.baseDir, value) : value;
+  const given = classifyMediaValue(value, { slot, modality: "VIDEO" });
+  if (given.kind === "meta") return fromFields(given.fields);
+  if (given.kind === "path") {
+    const file = opts.baseDir ? resolve(opts.baseDir, given.path) : given.path;
     if (!existsSync(file)) throw new OmnispecError("media/not-found", "video file does not exist", { slot, file });
     const { probe } = await import("../../media/ffmpeg.js");
     const info = await probe(file, { timeoutMs: opts.timeoutMs }).catch((e: unknown) => {
@@ -76,8 +76,11 @@ export async function videoHeader(value: unknown, opts: { slot: string; baseDir?
       source: { kind: "path", file, bytes: info.bytes },
     };
   }
-  if (typeof value === "object" && value !== null && !(value instanceof Uint8Array)) return fromFields(value as Record<string, unknown>);
-  throw new OmnispecError("input/invalid", "a video is a file path, meta:frames=…,fps=…,width=…,height=…, or an object of those fields", { slot, value });
+  throw new OmnispecError("input/invalid", "a video is a file path, meta:frames=…,fps=…,width=…,height=…, or an object of those fields", {
+    slot,
+    value: `<${given.bytes.length} bytes>`,
+    hint: "write the bytes to a file and pass its path",
+  });
 }
 
 function optionsFor(slot: SlotNode, ctx: PlanContext, file?: string): PlanVideoOptions {
