@@ -1,5 +1,5 @@
 // planning a JSONL stream of samples: one plan (or one error line) per input line, in order, in constant memory,
-// on every core. The main thread only cuts the file into blocks of whole lines; workers decode, plan and encode.
+// on every core. The main thread cuts the file into blocks of whole lines and plans its share; workers plan the rest.
 import { createReadStream, existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
@@ -157,7 +157,8 @@ export async function planJsonl(task: Task, file: string, out: Writable, options
     here.endsWith(".ts")
       ? new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData: init, resourceLimits })
       : new Worker(script, { workerData: init, resourceLimits });
-  const pool = Array.from({ length: threads }, spawn);
+  // the main thread plans its share too: one worker fewer to start, and cutting the file costs it little
+  const pool = Array.from({ length: threads - 1 }, spawn);
   const done = new Map<number, BatchResult>();
   let nextToWrite = 0;
   let sent = 0;
@@ -194,7 +195,9 @@ export async function planJsonl(task: Task, file: string, out: Writable, options
       summary.lines += b.lines;
       lineCounts.set(b.id, b.lines);
       const { lines: _, ...batch } = b;
-      pool[b.id % threads].postMessage(batch, [batch.bytes.buffer as ArrayBuffer]);
+      const worker = pool[b.id % threads];
+      if (worker) worker.postMessage(batch, [batch.bytes.buffer as ArrayBuffer]);
+      else done.set(b.id, await planBlock(task, batch, compileOptions, file));
       sent++;
       await wait(threads * 3);
     }
