@@ -150,13 +150,11 @@ export async function planJsonl(task: Task, file: string, out: Writable, options
   const init: WorkerInit = { instruction: task.instruction, name: task.name, metric: task.metric, options: compileOptions, file };
   const here = import.meta.url;
   const script = new URL(here.endsWith(".ts") ? "./jsonl-worker.ts" : "./jsonl-worker.js", here);
-  // a roomier young generation: plans are short-lived objects, and fewer scavenges is most of the GC time saved
-  const resourceLimits = { maxYoungGenerationSizeMb: 48 };
   // from the sources (tests, tsx), the worker registers tsx before loading its TypeScript entry
   const spawn = () =>
     here.endsWith(".ts")
-      ? new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData: init, resourceLimits })
-      : new Worker(script, { workerData: init, resourceLimits });
+      ? new Worker(`import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData: init })
+      : new Worker(script, { workerData: init });
   // the main thread plans its share too: one worker fewer to start, and cutting the file costs it little
   const pool = Array.from({ length: threads - 1 }, spawn);
   const done = new Map<number, BatchResult>();
