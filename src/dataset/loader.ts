@@ -1,9 +1,10 @@
 // typed dataset loading: rows from any source, columns bound to slots, media resolved safely, each sample validated.
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { OmnispecError } from "../errors.js";
 import { slotSchema, type Task, type TaskSlot } from "../task/define-task.js";
+import { mediaCell } from "./media-cell.js";
 import { readRowBatches, sourceFormat } from "./sources.js";
 
 const MEDIA = new Set(["IMAGE", "AUDIO", "VIDEO"]);
@@ -115,7 +116,7 @@ function bind(values: Record<string, unknown>, row: number, bindings: readonly B
       if (name === undefined) throw new OmnispecError("dataset/row", `class id ${v} is outside the ${b.feature.names.length} names`, { ...where, value: v });
       v = name;
     }
-    if (MEDIA.has(b.slot.modality)) v = b.slot.list && Array.isArray(v) ? v.map((x) => media(x, b, where)) : media(v, b, where);
+    if (MEDIA.has(b.slot.modality)) v = b.slot.list && Array.isArray(v) ? v.map((x) => mediaCell(x, b.root, where)) : mediaCell(v, b.root, where);
     else if (b.slot.modality === "BOX" && typeof v === "string" && v.trim().startsWith("[")) v = parseJson(v, where);
     else if ((b.slot.list || b.slot.fields) && typeof v === "string") v = parseJson(v, where);
     if (b.plainString && typeof v === "string" && v.length > 0) {
@@ -140,32 +141,6 @@ function parseJson(v: string, where: { file: string; row: number; slot: string }
   } catch {
     throw new OmnispecError("dataset/row", "value is not valid JSON", { ...where, value: v });
   }
-}
-
-const DATA_URL = /^data:[\w/+.-]*;base64,/;
-
-/** A media cell: a path under the root, `{ bytes, path }` as Hugging Face stores media, a data URL, or `base64:...`. */
-function media(v: unknown, b: Binding, where: { file: string; row: number; slot: string }): unknown {
-  if (v instanceof Uint8Array) return v;
-  if (typeof v === "object" && v !== null) {
-    const o = v as { bytes?: unknown; path?: unknown };
-    if (o.bytes instanceof Uint8Array) return o.bytes;
-    if (typeof o.bytes === "string") return Buffer.from(o.bytes, "base64");
-    if (typeof o.path === "string") return media(o.path, b, where);
-    return v;
-  }
-  if (typeof v !== "string") return v;
-  if (DATA_URL.test(v)) return Buffer.from(v.slice(v.indexOf(",") + 1), "base64");
-  if (v.startsWith("base64:")) return Buffer.from(v.slice(7), "base64");
-  if (v.startsWith("size:") || v.startsWith("meta:")) return v;
-  // a relative path with no ".." segment cannot leave the root: join it without resolving
-  if (!isAbsolute(v) && !v.includes("..") && !v.includes("\\")) return `${b.root}${sep}${v}`;
-  const full = resolve(b.root, v);
-  const rel = relative(b.root, full);
-  if (rel.startsWith("..") || isAbsolute(rel) || rel.split(sep).includes("..")) {
-    throw new OmnispecError("dataset/path-escape", "media path leaves the dataset root", { ...where, value: v, hint: `paths must stay inside ${b.root}` });
-  }
-  return full;
 }
 
 function loadFeatures(f: LoaderOptions["features"]): Record<string, unknown> | undefined {

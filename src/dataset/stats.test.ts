@@ -38,6 +38,22 @@ beforeAll(async () => {
 });
 
 describe("datasetStats", () => {
+  it("refuses a media path that leaves the dataset root, as the typed loaders do, and counts the other rows", async () => {
+    const rows = [
+      JSON.stringify({ img: "img/640x480.jpg", caption: "inside" }),
+      JSON.stringify({ img: "../../../etc/passwd", caption: "outside" }),
+      JSON.stringify({ img: "/etc/hostname", caption: "absolute, outside" }),
+      JSON.stringify({ img: { path: "img/../img/50x50.jpg" }, caption: "inside, through .." }),
+    ];
+    writeFileSync(join(DIR, "escape.jsonl"), rows.join("\n") + "\n");
+    const { summary, rows: planned } = await datasetStats(task, join(DIR, "escape.jsonl"), { preset: "qwen2-vl" });
+    expect(summary.bad_rows.map((b) => [b.row, b.code, b.slot])).toEqual([
+      [2, "dataset/path-escape", "img"],
+      [3, "dataset/path-escape", "img"],
+    ]);
+    expect([...planned]).toEqual([1, 4]);
+  });
+
   it("counts every good row as compile does, per slot and per sample, and reports bad rows by number", async () => {
     const { summary, lengths, rows } = await datasetStats(task, join(DIR, "data.jsonl"), { preset: "qwen2-vl" });
     expect(summary.rows).toBe(43);

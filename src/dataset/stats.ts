@@ -1,6 +1,7 @@
 // token accounting over a whole dataset: every sample compiled from metadata only, counted per slot, summarised.
 import { dirname, resolve } from "node:path";
 import { OmnispecError } from "../errors.js";
+import { mediaCell } from "./media-cell.js";
 import { compile, resolvePreset, type CompileOptions } from "../plan/compile.js";
 import { estimateCounter, loadTokenizer } from "../modalities/text/tokenizer.js";
 import type { ModelPreset } from "../plan/preset.js";
@@ -171,18 +172,6 @@ function slotKey(slot: string): string {
 }
 
 /** a media cell as Hugging Face stores it (`{ bytes, path }`) or a data URL becomes a value the planners read */
-function mediaValue(v: unknown): unknown {
-  if (typeof v === "object" && v !== null && !(v instanceof Uint8Array)) {
-    const o = v as { bytes?: unknown; path?: unknown };
-    if (o.bytes instanceof Uint8Array) return o.bytes;
-    if (typeof o.bytes === "string") return Buffer.from(o.bytes, "base64");
-    if (typeof o.path === "string") return o.path;
-    return v;
-  }
-  if (typeof v === "string" && /^data:[\w/+.-]*;base64,/.test(v)) return Buffer.from(v.slice(v.indexOf(",") + 1), "base64");
-  return v;
-}
-
 type Outcome = { ok: SampleTokens } | { bad: BadRow };
 
 /**
@@ -207,7 +196,7 @@ export async function datasetStats(task: Task, source: string, options: StatsOpt
   const tok = options.tokenizer;
   const counter = tok === undefined ? estimateCounter(preset.text.charsPerToken) : typeof tok === "string" ? loadTokenizer(tok) : tok;
   compileOptions.tokenizer = counter;
-  const toSample = sampleBuilder(task, options.columns, format === "folder");
+  const toSample = sampleBuilder(task, options.columns, format === "folder", baseDir, source);
   const filtering = options.minTokens !== undefined || options.maxTokens !== undefined;
   const concurrency = Math.max(1, options.concurrency ?? 64);
   let done = 0;
@@ -215,7 +204,7 @@ export async function datasetStats(task: Task, source: string, options: StatsOpt
 
   const plan = async (r: Row): Promise<Outcome> => {
     try {
-      const p = await compile(task, toSample(r.values), compileOptions);
+      const p = await compile(task, toSample(r.values, r.row), compileOptions);
       const slots: Record<string, number> = {};
       for (const s of p.segments) {
         const key = s.slot !== undefined ? slotKey(s.slot) : "(template)";
@@ -330,7 +319,13 @@ function badRow(row: number, e: unknown): BadRow {
   return { row, code: "internal", message: e instanceof Error ? e.message : String(e) };
 }
 
-function sampleBuilder(task: Task, columns: Record<string, string> | undefined, folder: boolean): (values: Record<string, unknown>) => Record<string, unknown> {
+function sampleBuilder(
+  task: Task,
+  columns: Record<string, string> | undefined,
+  folder: boolean,
+  root: string,
+  file: string,
+): (values: Record<string, unknown>, row: number) => Record<string, unknown> {
   const slots = [...task.inputs, ...task.outputs];
   const media = slots.filter((s) => MEDIA.has(s.modality));
   const mapping = slots.map((s) => {
@@ -341,7 +336,7 @@ function sampleBuilder(task: Task, columns: Record<string, string> | undefined, 
     const json = s.modality === "BOX" || s.list || s.fields !== undefined;
     return { name: s.name, column, media: MEDIA.has(s.modality), list: s.list, json };
   });
-  return (values) => {
+  return (values, row) => {
     const sample: Record<string, unknown> = {};
     for (const m of mapping) {
       let v = values[m.column];
@@ -353,7 +348,11 @@ function sampleBuilder(task: Task, columns: Record<string, string> | undefined, 
           throw new OmnispecError("dataset/row", `column "${m.column}" is not valid JSON`, { slot: m.name, value: v, hint: "write boxes as [x0, y0, x1, y1]" });
         }
       }
-      sample[m.name] = m.media ? (m.list && Array.isArray(v) ? v.map(mediaValue) : mediaValue(v)) : v;
+      if (m.media) {
+        const where = { file, row, slot: m.name };
+        v = m.list && Array.isArray(v) ? v.map((x) => mediaCell(x, root, where)) : mediaCell(v, root, where);
+      }
+      sample[m.name] = v;
     }
     return sample;
   };
