@@ -105,6 +105,27 @@ export function cachedLayers(
   return h;
 }
 
+/**
+ * The cached decoder of a text model as transformers.js feeds it: `num_logits_to_keep` and `past_key_values.{i}.key|value`
+ * in, `logits` and `present.{i}.key|value` out, over hidden states `h` that the caller embeds.
+ */
+export function kvDecoder(g: OnnxGraph, h: string, attentionMask: string, o: { sizes: LayerSizes; layout: VocabLayout; emit: number[]; seed: number; stream: string }): void {
+  const { sizes, layout, seed, stream } = o;
+  const kvDims = (len: string) => ["batch_size", sizes.kvHeads, len, sizes.headDim];
+  const keep = g.input("num_logits_to_keep", "int64", []);
+  const out = cachedLayers(g, maskScale(g, h, attentionMask), sizes, seed, stream, (i) => ({
+    pastKey: g.input(`past_key_values.${i}.key`, "float32", kvDims("past_sequence_length")),
+    pastValue: g.input(`past_key_values.${i}.value`, "float32", kvDims("past_sequence_length")),
+    presentKey: `present.${i}.key`,
+    presentValue: `present.${i}.value`,
+  }));
+  lmHead(g, keepLast(g, out, keep), layout, sizes.hidden, o.emit, seed, stream);
+  g.output("logits", "float32", ["batch_size", "num_logits", layout.vocabSize]);
+  for (let i = 0; i < sizes.layers; i++) {
+    for (const kv of ["key", "value"]) g.output(`present.${i}.${kv}`, "float32", kvDims("total_sequence_length"));
+  }
+}
+
 /** `x / rms(x)` over the last axis */
 export function rmsNorm(g: OnnxGraph, x: string): string {
   const ms = g.op("ReduceMean", [g.op("Mul", [x, x])], { axes: [-1], keepdims: 1 });

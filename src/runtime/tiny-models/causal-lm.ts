@@ -10,7 +10,7 @@
 //       present.{i}.key|value float32 [batch_size, 2, total_sequence_length, 8]
 import { OnnxGraph } from "../onnx/graph.js";
 import type { LayerSizes, VocabLayout } from "./blocks.js";
-import { cachedLayers, embed, keepLast, lmHead, maskScale, positionFeatures } from "./blocks.js";
+import { embed, kvDecoder, positionFeatures } from "./blocks.js";
 import type { ModelFiles } from "./files.js";
 import { json } from "./files.js";
 import { bpeVocab, QWEN_FIRST_SPECIAL, QWEN_VOCAB_SIZE, qwen3ChatTemplate, qwenSpecialTokens, tokenizerJson } from "./tokenizer.js";
@@ -23,22 +23,8 @@ function decoderGraph(seed: number, layout: VocabLayout, emit: number[]): Uint8A
   const ids = g.input("input_ids", "int64", ["batch_size", "sequence_length"]);
   const mask = g.input("attention_mask", "int64", ["batch_size", "total_sequence_length"]);
   const pos = g.input("position_ids", "int64", ["batch_size", "sequence_length"]);
-  const cache = (i: number) => ({
-    pastKey: g.input(`past_key_values.${i}.key`, "float32", ["batch_size", SIZES.kvHeads, "past_sequence_length", SIZES.headDim]),
-    pastValue: g.input(`past_key_values.${i}.value`, "float32", ["batch_size", SIZES.kvHeads, "past_sequence_length", SIZES.headDim]),
-    presentKey: `present.${i}.key`,
-    presentValue: `present.${i}.value`,
-  });
-  const keep = g.input("num_logits_to_keep", "int64", []);
-  let h = g.op("Add", [embed(g, ids, layout, SIZES.hidden, seed, "lm"), positionFeatures(g, pos, SIZES.hidden, seed, "lm")]);
-  h = cachedLayers(g, maskScale(g, h, mask), SIZES, seed, "lm", cache);
-  lmHead(g, keepLast(g, h, keep), layout, SIZES.hidden, emit, seed, "lm");
-  g.output("logits", "float32", ["batch_size", "num_logits", layout.vocabSize]);
-  for (let i = 0; i < SIZES.layers; i++) {
-    for (const kv of ["key", "value"]) {
-      g.output(`present.${i}.${kv}`, "float32", ["batch_size", SIZES.kvHeads, "total_sequence_length", SIZES.headDim]);
-    }
-  }
+  const h = g.op("Add", [embed(g, ids, layout, SIZES.hidden, seed, "lm"), positionFeatures(g, pos, SIZES.hidden, seed, "lm")]);
+  kvDecoder(g, h, mask, { sizes: SIZES, layout, emit, seed, stream: "lm" });
   return g.toBytes();
 }
 

@@ -18,7 +18,7 @@
 //       present.{i}.key|value float32 [batch_size, 2, total_sequence_length, 8]
 import { OnnxGraph } from "../onnx/graph.js";
 import type { LayerSizes, VocabLayout } from "./blocks.js";
-import { cachedLayers, embed, keepLast, lmHead, maskScale, mropeFeatures } from "./blocks.js";
+import { embed, kvDecoder, mropeFeatures } from "./blocks.js";
 import type { ModelFiles } from "./files.js";
 import { json } from "./files.js";
 import { matrix } from "./random.js";
@@ -120,22 +120,8 @@ function decoderGraph(seed: number, layout: VocabLayout, emit: number[]): Uint8A
   const x = g.input("inputs_embeds", "float32", ["batch_size", "sequence_length", SIZES.hidden]);
   const mask = g.input("attention_mask", "int64", ["batch_size", "total_sequence_length"]);
   const pos = g.input("position_ids", "int64", [3, "batch_size", "sequence_length"]);
-  const cache = (i: number) => ({
-    pastKey: g.input(`past_key_values.${i}.key`, "float32", ["batch_size", SIZES.kvHeads, "past_sequence_length", SIZES.headDim]),
-    pastValue: g.input(`past_key_values.${i}.value`, "float32", ["batch_size", SIZES.kvHeads, "past_sequence_length", SIZES.headDim]),
-    presentKey: `present.${i}.key`,
-    presentValue: `present.${i}.value`,
-  });
-  const keep = g.input("num_logits_to_keep", "int64", []);
-  let h = g.op("Add", [x, mropeFeatures(g, pos, SIZES.hidden, seed, "vlm")]);
-  h = cachedLayers(g, maskScale(g, h, mask), SIZES, seed, "vlm", cache);
-  lmHead(g, keepLast(g, h, keep), layout, SIZES.hidden, emit, seed, "vlm");
-  g.output("logits", "float32", ["batch_size", "num_logits", layout.vocabSize]);
-  for (let i = 0; i < SIZES.layers; i++) {
-    for (const kv of ["key", "value"]) {
-      g.output(`present.${i}.${kv}`, "float32", ["batch_size", SIZES.kvHeads, "total_sequence_length", SIZES.headDim]);
-    }
-  }
+  const h = g.op("Add", [x, mropeFeatures(g, pos, SIZES.hidden, seed, "vlm")]);
+  kvDecoder(g, h, mask, { sizes: SIZES, layout, emit, seed, stream: "vlm" });
   return g.toBytes();
 }
 
