@@ -210,7 +210,10 @@ export function streamRaw(opts: RawStreamOptions): Promise<number> {
     let bytes = 0;
     let settled = false;
     let stderr = "";
-    const out = new PassThrough();
+    // no 'close' event: fluent-ffmpeg would take it, 20 ms before ffmpeg exits, for a failure
+    const out = new PassThrough({ emitClose: false });
+    let exited = false;
+    let drained = false;
     const cmd = Ffmpeg(opts.input)
       .setFfmpegPath(ffmpeg)
       .inputOptions(["-nostdin", "-hide_banner", ...(opts.inputOptions ?? [])])
@@ -258,9 +261,16 @@ export function streamRaw(opts: RawStreamOptions): Promise<number> {
       if (settled) return;
       finish(new OmnispecError("media/unreadable", `ffmpeg failed: ${firstLine(stderr || err.message)}`, { file: opts.input, slot: opts.slot, cause: err }));
     });
-    out.on("end", () => finish());
-    cmd.on("end", () => out.end());
-    cmd.pipe(out, { end: false });
+    // done when ffmpeg has exited and every byte it wrote has been handed on (it may exit while a paused reader still has a frame to take)
+    out.on("end", () => {
+      drained = true;
+      if (exited) finish();
+    });
+    cmd.on("end", () => {
+      exited = true;
+      if (drained) finish();
+    });
+    cmd.pipe(out, { end: true });
   });
 }
 

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { COUNTER, counterValue, videoFixtures, type VideoFixtureName } from "../../../tests/fixtures/videos.js";
 import { OmnispecError } from "../../errors.js";
 import { resize } from "../image/resample/index.js";
+import { streamRaw } from "../../media/ffmpeg.js";
 import { decodeFrames, probeVideo, selectExpression, streamFrames, type VideoProbe } from "./decode.js";
+import { sampleFrames } from "./sample-frames.js";
 
 let f: Record<VideoFixtureName, string>;
 beforeAll(() => {
@@ -106,8 +108,8 @@ describe("decodeFrames", () => {
     expect(r.steps).toContain(`rotate: ${deg}° clockwise (the stream's display matrix), selected frames only`);
   });
 
-  it("resizes inside the same ffmpeg process when given a size", async () => {
-    const r = await decodeFrames(f["counter.mp4"], { indices: [3, 77, 160], width: 48, height: 24 });
+  it("resizes inside the same ffmpeg process with resample: ffmpeg", async () => {
+    const r = await decodeFrames(f["counter.mp4"], { indices: [3, 77, 160], width: 48, height: 24, resample: "ffmpeg" });
     expect([r.width, r.height, r.frames[0].length]).toEqual([48, 24, 48 * 24 * 3]);
     // blocks are 6 px wide at half size: still legible
     const half = (d: Uint8Array) => {
@@ -116,15 +118,51 @@ describe("decodeFrames", () => {
       return n;
     };
     expect(r.frames.map(half)).toEqual([3, 77, 160]);
-    expect(r.steps.some((s) => s.startsWith("resize: 96x48 -> 48x24"))).toBe(true);
+    expect(r.steps.some((s) => s.startsWith("resize: 96x48 -> 48x24 with ffmpeg bicubic"))).toBe(true);
+  });
+
+  it.each(["counter.mp4", "counter-cw90.mp4"] as const)("resizes %s Pillow-exactly by default: the bytes of resize() on the native frames", async (name) => {
+    const indices = [150, 3, 77, 3];
+    const native = await decodeFrames(f[name], { indices });
+    const [w, h] = [Math.round(native.width * 0.6), Math.round(native.height * 0.6)];
+    const r = await decodeFrames(f[name], { indices, width: w, height: h, slot: "clip" });
+    expect([r.width, r.height, r.frames.length]).toEqual([w, h, 4]);
+    for (let k = 0; k < indices.length; k++) {
+      const pil = await resize({ data: native.frames[k], width: native.width, height: native.height }, w, h, { method: "pil" });
+      expect(Buffer.from(r.frames[k]).equals(Buffer.from(pil.data))).toBe(true);
+    }
+    expect(r.frames[1]).toBe(r.frames[3]);
+    expect(r.steps[r.steps.length - 1]).toBe(`resize: ${native.width}x${native.height} -> ${w}x${h} with Pillow-exact bicubic, on worker threads while ffmpeg decodes on`);
+  });
+
+  it("resizes with the other image resamplers when asked", async () => {
+    const native = await decodeFrames(f["testsrc-audio.mp4"], { indices: [7] });
+    const r = await decodeFrames(f["testsrc-audio.mp4"], { indices: [7], width: 112, height: 84, resample: "sharp" });
+    const sharpFrame = await resize({ data: native.frames[0], width: 160, height: 120 }, 112, 84, { method: "sharp" });
+    expect(Buffer.from(r.frames[0]).equals(Buffer.from(sharpFrame.data))).toBe(true);
+  });
+
+  it("gives the frames sampled at 2 fps, each the frame shown at its timestamp", async () => {
+    const v = await probeVideo(f["counter.mp4"]);
+    const s = sampleFrames({ totalFrames: v.frames, videoFps: v.fps, fps: 2 });
+    const r = await decodeFrames(f["counter.mp4"], { indices: s.indices, probe: v });
+    expect(r.frames).toHaveLength(s.nframes);
+    expect(values(r)).toEqual(s.indices);
+    // an independent route: ffmpeg seeking to each timestamp shows the same frame
+    for (const [k, t] of s.timestamps.entries()) {
+      if (k % 4 !== 0) continue;
+      const chunks: Buffer[] = [];
+      await streamRaw({ input: f["counter.mp4"], inputOptions: ["-ss", String(t)], outputOptions: ["-frames:v", "1", "-pix_fmt", "rgb24"], format: "rawvideo", onData: (c) => chunks.push(c) });
+      expect(counterValue(Buffer.concat(chunks), COUNTER.width, COUNTER.height)).toBe(s.indices[k]);
+    }
   });
 });
 
-describe("decodeFrames resizing against the Pillow-exact path", () => {
+describe("decodeFrames resizing in ffmpeg against the Pillow-exact path", () => {
   it("stays within a few levels of Pillow bicubic on the native frames (testsrc2 colours)", async () => {
     const indices = [4, 17];
     const native = await decodeFrames(f["testsrc-audio.mp4"], { indices });
-    const fast = await decodeFrames(f["testsrc-audio.mp4"], { indices, width: 112, height: 84 });
+    const fast = await decodeFrames(f["testsrc-audio.mp4"], { indices, width: 112, height: 84, resample: "ffmpeg" });
     let sum = 0;
     let n = 0;
     for (let k = 0; k < indices.length; k++) {
@@ -148,6 +186,32 @@ describe("streamFrames", () => {
     }
     expect(seen).toEqual([10, 11, 12, 50, 120, 199]);
     expect(buffers.size).toBe(6);
+  });
+
+  it("hands on the last frames when ffmpeg exits while the consumer is still busy with earlier ones", async () => {
+    // 57.6 kB frames: ffmpeg writes the last ones into the pipe and exits before they are read
+    const indices = [22, 24, 26, 28, 29];
+    const seen: number[] = [];
+    for await (const fr of streamFrames(f["testsrc-audio.mp4"], { indices })) {
+      await new Promise((r) => setTimeout(r, 60));
+      seen.push(fr.index);
+    }
+    expect(seen).toEqual(indices);
+  });
+
+  it("resizes while streaming and stops ffmpeg and the resizer when the loop ends early", async () => {
+    const seen: number[] = [];
+    for await (const fr of streamFrames(f["counter.mp4"], { indices: Array.from({ length: 200 }, (_, i) => i), width: 192, height: 96 })) {
+      expect([fr.width, fr.height, fr.data.length]).toEqual([192, 96, 192 * 96 * 3]);
+      // blocks are 24 px wide at double size
+      let n = 0;
+      for (let k = 0; k < COUNTER.bits; k++) if (fr.data[(48 * 192 + k * 24 + 12) * 3] > 128) n |= 1 << k;
+      expect(n).toBe(fr.index);
+      seen.push(fr.index);
+      if (seen.length === 5) break;
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(values(await decodeFrames(f["counter.mp4"], { indices: [6] }))).toEqual([6]);
   });
 
   it("stops ffmpeg when the loop ends early", async () => {
@@ -206,6 +270,7 @@ describe("hostile and broken video", () => {
     [{ indices: [1.5] }, "frame index 1.5"],
     [{ indices: [0], width: 32 }, "two positive integers"],
     [{ indices: [0], width: 0, height: 10 }, "two positive integers"],
+    [{ indices: [0], width: 10, height: 10, resample: "lanczos" as never }, "unknown frame resampler"],
   ])("refuses bad options %j", async (opts, message) => {
     const e = await expectError(decodeFrames(f["counter.mp4"], { ...opts, slot: "clip" }), "input/invalid");
     expect(e.message).toContain(message);

@@ -55,15 +55,17 @@ describe("the film clip", () => {
     expect(differ).toBeGreaterThan(50);
   });
 
-  it("resizes with ffmpeg bicubic close to the Pillow-exact path (qwen-vl-utils resizes with torchvision bicubic + antialias)", async () => {
+  it("resizes Pillow-exactly by default, and with ffmpeg bicubic close to it (qwen-vl-utils resizes with torchvision bicubic + antialias)", async () => {
     const indices = [plan.indices[10], plan.indices[40]];
     const native = await decodeFrames(CLIP, { indices });
-    const fast = await decodeFrames(CLIP, { indices, width: plan.width, height: plan.height });
+    const exact = await decodeFrames(CLIP, { indices, width: plan.width, height: plan.height });
+    const fast = await decodeFrames(CLIP, { indices, width: plan.width, height: plan.height, resample: "ffmpeg" });
     let max = 0;
     let sum = 0;
     let n = 0;
     for (let k = 0; k < indices.length; k++) {
       const pil = await resize({ data: native.frames[k], width: 854, height: 480 }, plan.width, plan.height, { method: "pil" });
+      expect(Buffer.from(exact.frames[k]).equals(Buffer.from(pil.data))).toBe(true);
       for (let i = 0; i < pil.data.length; i++) {
         const d = Math.abs(pil.data[i] - fast.frames[k][i]);
         if (d > max) max = d;
