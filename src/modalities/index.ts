@@ -19,6 +19,7 @@ export {
   DEFAULT_MAX_FRAME_PIXELS,
   type DecodeFramesOptions,
   type DecodedFrames,
+  type FrameResample,
   type VideoFrame,
   type VideoProbe,
 } from "./video/decode.js";

@@ -9,7 +9,10 @@ import { OmnispecError } from "../errors.js";
 import { ffmpegBinaries } from "../media/ffmpeg.js";
 import { defineTask } from "../task/define-task.js";
 import { compile } from "./compile.js";
-import { materialize } from "./materialize.js";
+import { resize } from "../modalities/image/resample/index.js";
+import { patchify } from "../modalities/image/patchify.js";
+import { decodeFrames } from "../modalities/video/decode.js";
+import { materialize, slotImagePixels } from "./materialize.js";
 import type { ModelPreset, SmartImageConfig } from "./preset.js";
 
 describe("materialize", () => {
@@ -37,6 +40,41 @@ describe("materialize", () => {
     // grey 128 everywhere: channel c of every patch is (128 / 255 - mean[c]) / std[c]
     const rowLength = videos.clip.dims[1];
     for (let c = 0; c < 3; c++) expect(videos.clip.data[c * (rowLength / 3)]).toBeCloseTo((128 / 255 - mean[c]) / std[c], 1);
+  });
+
+  it("gives video patches of Pillow-exact frames: patchify of resize() on the natively decoded frames", async () => {
+    mkdirSync(dir, { recursive: true });
+    const clip = join(dir, "testsrc.mp4");
+    execFileSync(ffmpegBinaries().ffmpeg, ["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=200x150:rate=8:duration=2", "-pix_fmt", "yuv420p", "-c:v", "libx264", clip]);
+    const task = defineTask("[VIDEO:clip] what happens? -> [TEXT:a]");
+    const plan = (await compile(task, { clip }, { preset })).toJSON();
+    const slot = plan.slots.clip;
+    const r = slot.resized as { width: number; height: number };
+    const indices = (slot.frames as { indices: number[] }).indices;
+    const { videos } = await materialize(plan, task, { clip }, { preset });
+    const native = await decodeFrames(clip, { indices });
+    const frames = await Promise.all(native.frames.map((data) => resize({ data, width: 200, height: 150 }, r.width, r.height, { method: "pil" })));
+    const want = patchify(frames, { patchSize: 14, mergeSize: 2, temporalPatchSize: 2, mean, std });
+    expect(videos.clip.dims).toEqual(want.dims);
+    expect(videos.clip.gridThw).toEqual(slot.grid_thw);
+    expect(videos.clip.data.every((v, i) => v === want.pixelValues[i])).toBe(true);
+  });
+
+  it("resizes to the shortest edge, then centre-crops, where the plan says so (clip)", async () => {
+    mkdirSync(dir, { recursive: true });
+    const wide = join(dir, "wide.png");
+    const noise = Uint8Array.from({ length: 320 * 240 * 3 }, (_, i) => (i * 2654435761) >>> 24);
+    await sharp(noise, { raw: { width: 320, height: 240, channels: 3 } }).png().toFile(wide);
+    const clipPreset = modelPresets.clip as ModelPreset;
+    const task = defineTask("[IMAGE:img] what? -> [TEXT:a]");
+    const plan = (await compile(task, { img: wide }, { preset: clipPreset })).toJSON();
+    const seen = await slotImagePixels(plan.slots.img, wide, { slot: "img" });
+    expect([seen.width, seen.height]).toEqual([224, 224]);
+    // 320x240 -> 298x224 (shortest edge 224), then the middle 224 columns from column 37
+    const full = await resize({ data: noise, width: 320, height: 240 }, 298, 224, { method: "pil" });
+    for (const y of [0, 100, 223]) expect(Buffer.from(seen.data.subarray(y * 224 * 3, (y + 1) * 224 * 3)).equals(Buffer.from(full.data.subarray((y * 298 + 37) * 3, (y * 298 + 37 + 224) * 3)))).toBe(true);
+    const { images } = await materialize(plan, task, { img: wide }, { preset: clipPreset });
+    expect(images.img.dims).toEqual([1, 3, 224, 224]);
   });
 
   it("materializes several large images at once (the parallel resizer is used one image at a time)", async () => {

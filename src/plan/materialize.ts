@@ -1,6 +1,6 @@
 // the tensors a model consumes, produced by following a plan's steps with omnispec's own decoders: images upright
-// through decodeImage, Pillow-exact resampling, Qwen patchify; video frames by index through decodeFrames; audio via
-// decodeAudio and log-mel.
+// through decodeImage, Pillow-exact resampling, Qwen patchify; video frames by index through decodeFrames, resized
+// (Pillow-exact) while ffmpeg decodes on; audio via decodeAudio and log-mel.
 import { resolve } from "node:path";
 import { OmnispecError } from "../errors.js";
 import { decodeAudio } from "../modalities/audio/decode.js";
@@ -8,7 +8,7 @@ import { logMel } from "../modalities/audio/log-mel.js";
 import { decodeImage } from "../modalities/image/decode.js";
 import { normalizeTable, patchify } from "../modalities/image/patchify.js";
 import { resize, type ResampleMethod, type RgbImage } from "../modalities/image/resample/index.js";
-import { decodeFrames } from "../modalities/video/decode.js";
+import { decodeFrames, probeVideo, type FrameResample } from "../modalities/video/decode.js";
 import type { Task } from "../task/define-task.js";
 import { resolvePreset } from "./compile.js";
 import type { Plan } from "./plan.js";
@@ -84,6 +84,70 @@ function resampler(plan: SlotPlanJSON): ResampleMethod {
   return method === "sharp" || method === "transformersjs" ? method : "pil";
 }
 
+const pair = (v: unknown): [number, number] | undefined =>
+  Array.isArray(v) && v.length === 2 && v.every((n) => Number.isInteger(n) && n > 0) ? [v[0] as number, v[1] as number] : undefined;
+const sizeOf = (v: unknown): [number, number] | undefined => pair([(v as { width?: unknown } | undefined)?.width, (v as { height?: unknown } | undefined)?.height]);
+
+/**
+ * The middle `width` x `height` of an image, as transformers' center_crop places it (floor of half the excess).
+ *
+ * @example
+ * centreCrop({ data: new Uint8Array(5 * 4 * 3), width: 5, height: 4 }, 2, 2); // columns 1-2 of rows 1-2
+ */
+export function centreCrop(image: RgbImage, width: number, height: number): RgbImage {
+  const left = Math.floor((image.width - width) / 2);
+  const top = Math.floor((image.height - height) / 2);
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const from = ((top + y) * image.width + left) * 3;
+    data.set(image.data.subarray(from, from + width * 3), y * width * 3);
+  }
+  return { data, width, height };
+}
+
+/**
+ * An IMAGE slot's pixels as the model sees them, before normalisation: decoded upright (unless the plan says
+ * orient=false), alpha composited on `background` (default white), resized with the plan's resampler (Pillow-exact
+ * bicubic unless it names another) and centre-cropped where the plan says so. `plan.render()` draws these pixels.
+ *
+ * @example
+ * import { defineTask, compile } from "omnispec";
+ * import { slotImagePixels } from "omnispec/runtime";
+ * const plan = await compile(defineTask("[IMAGE:img] describe -> [TEXT:c]"), { img: "photo.jpg" }, { preset: "qwen2-vl" });
+ * const seen = await slotImagePixels(plan.toJSON().slots.img, "photo.jpg", { slot: "img" });
+ * console.log(seen.width, seen.height); // the plan's resized size
+ */
+export async function slotImagePixels(plan: SlotPlanJSON, input: string | Uint8Array, opts: { slot: string; background?: string }): Promise<RgbImage> {
+  const { slot } = opts;
+  const resized = sizeOf(plan.resized);
+  if (!resized) throw new OmnispecError("plan/unsupported", "the image plan has no resize step to follow", { slot });
+  const decoded = await decodeImage(input, { orient: step(plan, "orient")?.params.applied !== false, background: opts.background, slot });
+  const cropFrom = pair(step(plan, "center-crop")?.params.from);
+  const [w, h] = cropFrom ?? resized;
+  const pixels = await resizeInTurn(decoded, w, h, { method: resampler(plan), slot });
+  return cropFrom ? centreCrop(pixels, resized[0], resized[1]) : pixels;
+}
+
+/**
+ * How a VIDEO slot's frames reach the size the model sees: the plan's last resize (Qwen: the frame size; OFA: the short
+ * side, then a centre crop), with the plan's resampler (Pillow-exact bicubic, as qwen-vl-utils' antialiased bicubic,
+ * unless it names another).
+ */
+export function slotFrameView(plan: SlotPlanJSON, slot: string): { width: number; height: number; resample: FrameResample; crop?: [number, number] } {
+  const resized = sizeOf(plan.resized);
+  const original = plan.original as { width: number; height: number } | undefined;
+  if (!resized || !original) throw new OmnispecError("plan/unsupported", "the video plan has no frame size to follow", { slot });
+  const resizes = plan.steps.filter((s) => s.op === "resize");
+  const last = resizes[resizes.length - 1]?.params as { method?: string; short_side?: number; crop?: number[] } | undefined;
+  const resample: FrameResample = last?.method === "sharp" || last?.method === "transformersjs" ? last.method : "pil";
+  const crop = pair(last?.crop);
+  if (last?.short_side === undefined || !crop) return { width: resized[0], height: resized[1], resample };
+  // the short side to short_side, the other in proportion (torchvision Resize(int) truncates), then the centre crop
+  const s = last.short_side;
+  const [w, h] = original.width <= original.height ? [s, Math.trunc((s * original.height) / original.width)] : [Math.trunc((s * original.width) / original.height), s];
+  return { width: w, height: h, resample, crop };
+}
+
 function normalization(plan: SlotPlanJSON, preset?: ModelPreset): { mean: readonly number[]; std: readonly number[] } {
   const p = step(plan, "normalize")?.params as { mean?: number[]; std?: number[] } | undefined;
   return { mean: p?.mean ?? preset?.image?.mean ?? [0, 0, 0], std: p?.std ?? preset?.image?.std ?? [1, 1, 1] };
@@ -103,10 +167,7 @@ function checkShape(slot: string, plan: SlotPlanJSON, r: { dims: [number, number
 }
 
 async function materializeImage(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string, background?: string): Promise<MaterializedImage> {
-  const resized = plan.resized as { width: number; height: number } | undefined;
-  if (!resized) throw new OmnispecError("plan/unsupported", "the image plan has no resize step to follow", { slot });
-  const decoded = await decodeImage(source(plan, value, slot, baseDir), { orient: step(plan, "orient")?.params.applied !== false, background, slot });
-  const pixels = await resizeInTurn(decoded, resized.width, resized.height, { method: resampler(plan), slot });
+  const pixels = await slotImagePixels(plan, source(plan, value, slot, baseDir), { slot, background });
   const { mean, std } = normalization(plan);
   const patch = step(plan, "patchify")?.params as { patch: number; temporal_patch: number; merge: number } | undefined;
   if (patch) {
@@ -114,7 +175,7 @@ async function materializeImage(slot: string, plan: SlotPlanJSON, value: unknown
     checkShape(slot, plan, r);
     return { slot, layout: "patches", data: r.pixelValues, dims: r.dims, gridThw: r.gridThw };
   }
-  const { width, height } = resized;
+  const { width, height } = pixels;
   const table = normalizeTable(mean, std);
   const data = new Float32Array(3 * width * height);
   for (let c = 0; c < 3; c++) {
@@ -131,16 +192,19 @@ async function materializeVideo(slot: string, plan: SlotPlanJSON, value: unknown
   const original = plan.original as { width: number; height: number } | undefined;
   const patch = step(plan, "patchify")?.params as { grid_thw: [number, number, number] } | undefined;
   if (!frames || !resized || !original || !patch) throw new OmnispecError("plan/unsupported", "the video plan has no frames, size or grid to follow", { slot });
-  const raw = await decodeFrames(input, { indices: frames.indices, slot });
-  if (raw.width !== original.width || raw.height !== original.height) {
-    throw new OmnispecError("plan/mismatch", `the frames of "${slot}" decode at ${raw.width}x${raw.height}, the plan says ${original.width}x${original.height}`, {
+  const view = slotFrameView(plan, slot);
+  // the probe is checked against the plan before ffmpeg starts
+  const video = await probeVideo(input, { slot });
+  if (video.width !== original.width || video.height !== original.height) {
+    throw new OmnispecError("plan/mismatch", `the frames of "${slot}" decode at ${video.width}x${video.height}, the plan says ${original.width}x${original.height}`, {
       slot,
       file: input,
       hint: "the file changed since it was planned, or its rotation was read differently: plan it again",
     });
   }
   // qwen-vl-utils resizes frames with torchvision's antialiased bicubic, which follows Pillow's filter
-  const resizedFrames = await Promise.all(raw.frames.map((data) => resizeInTurn({ data, width: raw.width, height: raw.height }, resized.width, resized.height, { method: "pil", slot })));
+  const raw = await decodeFrames(input, { indices: frames.indices, width: view.width, height: view.height, resample: view.resample, probe: video, slot });
+  const resizedFrames = raw.frames.map((data) => ({ data, width: raw.width, height: raw.height }));
   const [gt, gh] = patch.grid_thw;
   const smart = preset?.image?.resize === "smart" ? preset.image : undefined;
   const r = patchify(resizedFrames, {

@@ -1,43 +1,18 @@
-// the media behind a picture of a plan: upright resized pixels, sampled frames, mono pcm and a display log-mel.
+// the media behind a picture of a plan: the pixels and frames the model sees, mono pcm and a display log-mel.
 import sharp from "sharp";
-import { OmnispecError } from "../errors.js";
-import { streamRaw } from "../media/ffmpeg.js";
-import type { PlanStep, SlotPlanJSON } from "./types.js";
+import { streamFrames } from "../modalities/video/decode.js";
+import { centreCrop, slotFrameView, slotImagePixels } from "./materialize.js";
+import type { SlotPlanJSON } from "./types.js";
 import { decodeAudio } from "../modalities/audio/decode.js";
 
 export type MediaInput = string | Uint8Array;
 
-const step = (plan: SlotPlanJSON, op: string): PlanStep | undefined => plan.steps.find((s) => s.op === op);
-const pair = (v: unknown): [number, number] | undefined =>
-  Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === "number") ? [v[0] as number, v[1] as number] : undefined;
-
 /**
- * An IMAGE slot's pixels as the model sees them: decoded upright (unless the plan says orient=false), then resized
- * (and centre-cropped) to the plan's `resized` size, as RGB bytes.
+ * An IMAGE slot's pixels as the model sees them (decoded upright unless the plan says orient=false, resized with the
+ * plan's resampler, Pillow-exact by default, and centre-cropped where the plan says so), as RGB bytes.
  */
 export async function planImagePixels(plan: SlotPlanJSON, input: MediaInput, slot: string): Promise<Uint8Array> {
-  const resized = plan.resized as { width: number; height: number };
-  const file = typeof input === "string" ? input : undefined;
-  let img = sharp(input, { limitInputPixels: false });
-  if (step(plan, "orient")?.params.applied !== false) img = img.rotate();
-  img = img.removeAlpha().toColourspace("srgb");
-  const crop = step(plan, "center-crop");
-  const cropFrom = pair(crop?.params.from);
-  try {
-    if (cropFrom) {
-      const [w, h] = cropFrom;
-      const mid = await img.resize(w, h, { fit: "fill", kernel: "cubic" }).raw().toBuffer();
-      const left = Math.floor((w - resized.width) / 2);
-      const top = Math.floor((h - resized.height) / 2);
-      return await sharp(mid, { raw: { width: w, height: h, channels: 3 } })
-        .extract({ left, top, width: resized.width, height: resized.height })
-        .raw()
-        .toBuffer();
-    }
-    return await img.resize(resized.width, resized.height, { fit: "fill", kernel: "cubic" }).raw().toBuffer();
-  } catch (e) {
-    throw new OmnispecError("media/unreadable", `could not decode the image to draw it: ${(e as Error).message}`, { slot, file, cause: e });
-  }
+  return (await slotImagePixels(plan, input, { slot })).data;
 }
 
 /** RGB bytes scaled to another size (display only). */
@@ -50,33 +25,17 @@ export async function scaleRgb(data: Uint8Array, from: { width: number; height: 
 }
 
 /**
- * Frames `indices` (0-based decode order) of a video, upright, each scaled to width x height, in the order asked
- * (repeated indices repeat the frame). One ffmpeg process; only the selected frames are converted.
+ * The frames `indices` of a VIDEO slot as the model sees them (upright, at the plan's size, Pillow-exact unless the
+ * plan names another resampler), each scaled to `width` x `height` for display, in the order asked. One ffmpeg
+ * process through decodeFrames' streaming path; only the thumbnails are kept.
  */
-export async function videoFrames(file: string, indices: readonly number[], width: number, height: number, slot: string): Promise<Uint8Array[]> {
-  const unique = [...new Set(indices)].sort((a, b) => a - b);
-  const select = unique.map((i) => `eq(n\\,${i})`).join("+");
-  const size = width * height * 3;
-  const chunks: Buffer[] = [];
-  await streamRaw({
-    input: file,
-    format: "rawvideo",
-    outputOptions: ["-an", "-vf", `select=${select},scale=${width}:${height}:flags=area`, "-vsync", "0", "-pix_fmt", "rgb24"],
-    onData: (c) => chunks.push(c),
-    maxBytes: size * unique.length + size,
-    slot,
-  });
-  const all = Buffer.concat(chunks);
-  const got = Math.floor(all.length / size);
-  if (got < unique.length) {
-    throw new OmnispecError("media/frame-count", `the video gave ${got} of the ${unique.length} sampled frames`, {
-      slot,
-      file,
-      value: { last: unique[unique.length - 1], got },
-      hint: "the container's frame count may overstate the stream; re-encode the file or plan with fewer frames",
-    });
+export async function videoFrames(file: string, plan: SlotPlanJSON, indices: readonly number[], width: number, height: number, slot: string): Promise<Uint8Array[]> {
+  const view = slotFrameView(plan, slot);
+  const byIndex = new Map<number, Uint8Array>();
+  for await (const f of streamFrames(file, { indices, width: view.width, height: view.height, resample: view.resample, slot })) {
+    const seen = view.crop ? centreCrop(f, view.crop[0], view.crop[1]) : f;
+    byIndex.set(f.index, await scaleRgb(seen.data, seen, width, height));
   }
-  const byIndex = new Map(unique.map((i, k) => [i, all.subarray(k * size, (k + 1) * size)]));
   return indices.map((i) => byIndex.get(i)!);
 }
 

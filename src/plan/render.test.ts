@@ -5,6 +5,7 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { OmnispecError } from "../errors.js";
 import { ffmpegBinaries } from "../media/ffmpeg.js";
+import { resize } from "../modalities/image/resample/index.js";
 import { planOf } from "../../tests/setup/render-plans.js";
 import { Plan } from "./plan.js";
 import { boxInResized, drawPlan, renderPlan, type PlanPicture, type RenderRegion } from "./render.js";
@@ -12,12 +13,15 @@ import type { PlanJSON } from "./types.js";
 
 const dir = fileURLToPath(new URL("../../tests/tmp/render-main/", import.meta.url));
 const BLUE = `${dir}blue.png`;
+const NOISE = `${dir}noise.png`;
 const CLIP = `${dir}clip.mp4`;
 const TONE = `${dir}tone.wav`;
 
 beforeAll(async () => {
   mkdirSync(dir, { recursive: true });
   await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 0, g: 0, b: 255 } } }).png().toFile(BLUE);
+  const noise = Uint8Array.from({ length: 300 * 200 * 3 }, (_, i) => (i * 2654435761) >>> 24);
+  await sharp(noise, { raw: { width: 300, height: 200, channels: 3 } }).png().toFile(NOISE);
   const { ffmpeg } = ffmpegBinaries();
   const run = (args: string[]) => execFileSync(ffmpeg, ["-y", "-hide_banner", "-loglevel", "error", ...args]);
   if (!existsSync(CLIP)) {
@@ -60,6 +64,32 @@ describe("image pictures", () => {
       const [red] = at(img.x + 7, img.y + 14 * k);
       expect(red, `horizontal line at row ${14 * k}`).toBeGreaterThan(k % 2 === 1 ? 40 : 150);
     }
+  });
+
+  it("draws the pixels the model sees: the plan's Pillow-exact resize, not sharp's cubic", async () => {
+    const plan = await planOf("qwen2.5-vl", [{ modality: "IMAGE", name: "img", value: NOISE }]);
+    const r = resizedOf(plan, "img");
+    const seen = await resize({ data: new Uint8Array(await sharp(NOISE).raw().toBuffer()), width: 300, height: 200 }, r.width, r.height, { method: "pil" });
+    const viaSharp = await sharp(NOISE).resize(r.width, r.height, { fit: "fill", kernel: "cubic" }).raw().toBuffer();
+    const pic = await drawPlan(plan);
+    const [img] = only(pic, "image");
+    expect([img.width, img.height, img.scale]).toEqual([r.width, r.height, 1]);
+    expect(pic.regions.length).toBeGreaterThan(0);
+    const at = await pixels(pic);
+    let compared = 0;
+    let sharpDiffers = 0;
+    // the middle of every patch, clear of the grid lines
+    for (let y = 4; y < r.height; y += 14) {
+      for (let x = 4; x < r.width; x += 14) {
+        const i = (y * r.width + x) * 3;
+        expect(at(img.x + x, img.y + y), `pixel ${x},${y}`).toEqual([seen.data[i], seen.data[i + 1], seen.data[i + 2]]);
+        if (viaSharp[i] !== seen.data[i]) sharpDiffers++;
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(200);
+    expect(sharpDiffers).toBeGreaterThan(compared / 4);
+    expect(await pic.svg()).toContain(`${r.width}×${r.height} (pil)`);
   });
 
   it("scales a large image to the width budget and keeps the token grid where it falls", async () => {

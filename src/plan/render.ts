@@ -248,7 +248,7 @@ async function imagePanel(key: string, slot: SlotPlanJSON, input: MediaInput | u
   const exif = orient && orient.params.applied !== false ? ` (EXIF ${String(orient.params.exif)} applied)` : "";
   const from = original ? `${original.width}×${original.height}${exif} → ` : "";
   const legend1 = `${key} · IMAGE · ${fmt(slot.tokens)} tokens`;
-  const drawn = resample && resample !== "sharp" ? ` (${resample}; drawn with sharp cubic)` : resample ? ` (${resample})` : "";
+  const drawn = resample ? ` (${resample})` : "";
   const legend2 = `${from}${resized.width}×${resized.height}${drawn} · ${grid.describe}${scale < 1 ? ` · shown at ${Math.round(scale * 100)}%` : ""}`;
   const x0 = PAD;
   const y0 = 56;
@@ -330,7 +330,7 @@ async function videoPanel(key: string, slot: SlotPlanJSON, input: MediaInput | u
   const [l1, l2] = videoLegend(key, slot);
   s.marks.push(text(PAD, 22, l1, { size: 14, weight: "bold" }));
   s.marks.push(text(PAD, 42, clip(l2, width - 2 * PAD, 12), { size: 12, fill: C.dim }));
-  const frames = typeof input === "string" ? await videoFrames(input, f.indices, tw, th, key) : undefined;
+  const frames = typeof input === "string" ? await videoFrames(input, slot, f.indices, tw, th, key) : undefined;
   const regions: RenderRegion[] = [];
   for (let k = 0; k < groups; k++) {
     const gx = PAD + (k % groupsPerRow) * (groupW + outer);
@@ -466,7 +466,7 @@ async function timelinePanel(key: string, slot: SlotPlanJSON, input: MediaInput 
     const th = Math.max(1, Math.round((tw * r.height) / r.width));
     const laneH = rows * (th + 4) + 14;
     lane(y, laneH, `frames (${n})`, C.video);
-    const frames = typeof input === "string" ? await videoFrames(input, f.indices, tw, th, key) : undefined;
+    const frames = typeof input === "string" ? await videoFrames(input, slot, f.indices, tw, th, key) : undefined;
     for (let i = 0; i < n; i++) {
       const cx = X(f.timestamps[i]);
       const fx = Math.round(Math.min(LM + TW - tw, Math.max(LM, cx - tw / 2)));

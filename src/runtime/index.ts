@@ -9,5 +9,5 @@ export type { ModelLocationOptions, RunOptions, RunResult, RunTimings, SlotTrace
 export { DEFAULT_MODELS_DIR, ensureTinyModels, TINY_MODELS_VERSION, tinyModelPath, TINY_MODEL_KINDS, TINY_MODELS } from "./tiny-models/index.js";
 export type { TinyModelEntry, TinyModelKind, TinyModelsResult } from "./tiny-models/index.js";
 export { evaluate, type EvaluateOptions, type EvaluationResult, type EvaluationSample } from "./evaluate.js";
-export { materialize } from "../plan/materialize.js";
+export { materialize, slotFrameView, slotImagePixels } from "../plan/materialize.js";
 export type { Materialized, MaterializedAudio, MaterializedImage, MaterializedVideo, MaterializeOptions } from "../plan/materialize.js";
