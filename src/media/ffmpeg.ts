@@ -290,3 +290,20 @@ export function frameSyncOptions(): string[] {
   passthrough = /^\s*-fps_mode\b/m.test(help.stdout ?? "") ? ["-fps_mode", "passthrough"] : ["-vsync", "passthrough"];
   return passthrough;
 }
+
+let buildConfig: string | undefined;
+
+/**
+ * The `./configure` flags the ffmpeg in use was built with (`ffmpeg -buildconf`), empty when it will not say.
+ *
+ * @example
+ * import { ffmpegBuildConfig } from "omnispec/media";
+ * ffmpegBuildConfig().includes("--enable-libsoxr"); // true with the bundled static ffmpeg
+ */
+export function ffmpegBuildConfig(): string {
+  if (buildConfig === undefined) {
+    const r = spawnSync(ffmpegBinaries().ffmpeg, ["-hide_banner", "-buildconf"], { encoding: "utf8" });
+    buildConfig = r.status === 0 ? (r.stdout ?? "") : "";
+  }
+  return buildConfig;
+}

@@ -10,12 +10,11 @@
 //   and a step says so (it differs from soxr_hq by a small relative amount, mostly near the Nyquist band);
 // - `max_seconds` truncates: decoding stops there (bounded work on untrusted media) and `truncated` is set. The
 //   feature extractors truncate to their window anyway (30 s / 300 s), so a bound at or above the window changes nothing.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OmnispecError } from "../../errors.js";
-import { ffmpegBinaries, probe, streamRaw } from "../../media/ffmpeg.js";
+import { ffmpegBuildConfig, probe, streamRaw } from "../../media/ffmpeg.js";
 
 export interface DecodeAudioOptions {
   /** output rate in Hz (16000 for Whisper, Qwen2-Audio, Qwen2.5-Omni, OFA) */
@@ -63,12 +62,15 @@ const RAW_PCM: Record<string, { format: string; bytes: number; read: (b: Buffer,
   pcm_f64le: { format: "f64le", bytes: 8, read: (b, o) => b.readDoubleLE(o) },
 };
 
-/** whether the ffmpeg in use was built with libsoxr */
+/**
+ * Whether the ffmpeg in use was built with libsoxr.
+ *
+ * @example
+ * import { ffmpegHasSoxr } from "omnispec/modalities";
+ * ffmpegHasSoxr(); // true with the bundled static ffmpeg
+ */
 export function ffmpegHasSoxr(): boolean {
-  if (soxr === undefined) {
-    const r = spawnSync(ffmpegBinaries().ffmpeg, ["-hide_banner", "-buildconf"], { encoding: "utf8" });
-    soxr = r.status === 0 && /--enable-libsoxr/.test(r.stdout ?? "");
-  }
+  soxr ??= ffmpegBuildConfig().includes("--enable-libsoxr");
   return soxr;
 }
 
