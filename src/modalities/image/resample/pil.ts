@@ -199,6 +199,51 @@ export function verticalPass(
   }
 }
 
+/** One pass over a shared image, cut into bands of `band` rows that threads claim in turn. */
+export interface BandedPass {
+  /** "h": source rows rowStart + [0, rows) into destination rows [0, rows); "v": output rows [0, rows) */
+  pass: "h" | "v";
+  src: SharedArrayBuffer;
+  dst: SharedArrayBuffer;
+  c: Coefficients;
+  /** h: source width; v: image width */
+  width: number;
+  /** h: destination width */
+  dstWidth: number;
+  /** h: first source row; v: the source row that `src` row 0 holds */
+  rowStart: number;
+  rows: number;
+  band: number;
+  /** Int32 [next band to claim, bands done] */
+  ctl: SharedArrayBuffer;
+}
+
+/**
+ * Claims bands of `job` until none is left and runs them; the thread that finishes the last band wakes waiters on
+ * `ctl[1]`. Main thread and workers run this same function (workers get its source, hence it lives beside the passes).
+ *
+ * @example
+ * const ctl = new SharedArrayBuffer(8);
+ * passBands({ pass: "v", src, dst, c: pillowCoefficients(1200, 1204), width: 1792, dstWidth: 1792, rowStart: 0, rows: 1204, band: 64, ctl });
+ */
+export function passBands(job: BandedPass): void {
+  const ctl = new Int32Array(job.ctl);
+  const bands = Math.ceil(job.rows / job.band);
+  const src = new Uint8Array(job.src);
+  let acc: Int32Array | undefined;
+  for (let i = Atomics.add(ctl, 0, 1); i < bands; i = Atomics.add(ctl, 0, 1)) {
+    const lo = i * job.band;
+    const hi = Math.min(job.rows, lo + job.band);
+    if (job.pass === "h") {
+      horizontalPass(src, job.width, job.rowStart + lo, job.rowStart + hi, job.c, new Uint8Array(job.dst, lo * job.dstWidth * 3), job.dstWidth);
+    } else {
+      acc ??= new Int32Array(job.width * 3);
+      verticalPass(src, job.rowStart, job.c, new Uint8Array(job.dst, lo * job.width * 3), job.width, lo, hi, acc);
+    }
+    if (Atomics.add(ctl, 1, 1) + 1 === bands) Atomics.notify(ctl, 1);
+  }
+}
+
 /**
  * Resizes 8-bit RGB exactly as Pillow 9.4's `Image.resize((width, height), Image.BICUBIC)` does: zero differing values.
  *
