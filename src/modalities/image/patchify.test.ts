@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Qwen2VLImageProcessor, RawImage } from "@huggingface/transformers";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { orientPoint } from "../../../tests/fixtures/images.js";
 import { OmnispecError } from "../../errors.js";
 import { decodeImage } from "./decode.js";
 import { CLIP_MEAN, CLIP_STD, HALF_MEAN, HALF_STD, normalizeTable, patchify, patchShape } from "./patchify.js";
@@ -88,6 +89,23 @@ describe("patchify", () => {
     expect(p.pixelValues).toBe(out);
     expect(out).toEqual(patchify(coded, opts).pixelValues);
     expect(() => patchify(coded, { ...opts, out: new Float32Array(dims[0] * dims[1] - 1) })).toThrow(/holds .* values/);
+  });
+
+  it("reads stored pixels through each EXIF orientation: the same patches as the upright picture", () => {
+    const upright = image(84, 56, (x, y, c) => (x * 37 + y * 101 + c * 59 + ((x * y) >> 3)) & 255);
+    const opts = { patchSize: 14, mergeSize: 2, temporalPatchSize: 2, mean: CLIP_MEAN, std: CLIP_STD };
+    const want = patchify(upright, opts).pixelValues;
+    for (let o = 1; o <= 8; o++) {
+      const [w, h] = o >= 5 ? [56, 84] : [84, 56];
+      const stored = image(w, h, (x, y, c) => {
+        const [ux, uy] = orientPoint(o, x, y, w, h);
+        return upright.data[(uy * 84 + ux) * 3 + c];
+      });
+      const got = patchify(stored, { ...opts, orientation: o });
+      expect(got.gridThw, `orientation ${o}`).toEqual([1, 4, 6]);
+      expect(got.pixelValues, `orientation ${o}`).toEqual(want);
+    }
+    expect(() => patchify(upright, { ...opts, orientation: 9 })).toThrow(/orientation 9/);
   });
 
   it("normalises with rescale 1/255 then (x - mean) / std per channel", () => {

@@ -22,6 +22,11 @@ export interface PatchifyOptions {
   rescale?: number;
   /** write into this buffer (exactly {@link patchShape} rows x cols long, e.g. allocated ahead) instead of a new one */
   out?: Float32Array;
+  /**
+   * EXIF orientation (1..8, default 1) of the frames' pixels as given: the patches are cut from the upright picture,
+   * read through the turn instead of turning the pixels first (the same values, no turned copy)
+   */
+  orientation?: number;
   /** named in errors */
   slot?: string;
 }
@@ -52,11 +57,38 @@ export function normalizeTable(mean: readonly number[], std: readonly number[], 
 
 /** Geometry shared by the patchify kernel and its callers. */
 export interface PatchGeometry {
+  /** upright size */
   width: number;
   height: number;
   patchSize: number;
   mergeSize: number;
   temporalPatchSize: number;
+  /** EXIF orientation of the stored pixels (default 1) */
+  orientation?: number;
+}
+
+/** upright sides of stored pixels with EXIF `orientation` (5..8 swap them) */
+const uprightSides = (width: number, height: number, orientation = 1): [number, number] => (orientation >= 5 && orientation <= 8 ? [height, width] : [width, height]);
+
+/**
+ * Where upright pixel (x, y) of a `width` x `height` picture is in the stored RGB bytes of EXIF `orientation`:
+ * `origin + x * ax + y * ay`.
+ */
+function readOrder(width: number, height: number, orientation: number): { origin: number; ax: number; ay: number } {
+  const [sw, sh] = orientation >= 5 && orientation <= 8 ? [height, width] : [width, height];
+  const row = 3 * sw;
+  const right = 3 * (sw - 1);
+  const bottom = row * (sh - 1);
+  switch (orientation) {
+    case 2: return { origin: right, ax: -3, ay: row };
+    case 3: return { origin: right + bottom, ax: -3, ay: -row };
+    case 4: return { origin: bottom, ax: 3, ay: -row };
+    case 5: return { origin: 0, ax: row, ay: 3 };
+    case 6: return { origin: bottom, ax: -row, ay: 3 };
+    case 7: return { origin: right + bottom, ax: -row, ay: -3 };
+    case 8: return { origin: right, ax: row, ay: -3 };
+    default: return { origin: 0, ax: 3, ay: row };
+  }
 }
 
 /**
@@ -71,11 +103,11 @@ export interface PatchGeometry {
  * patchGroup([frame, frame], g, normalizeTable(CLIP_MEAN, CLIP_STD), out, 0);
  */
 export function patchGroup(group: readonly Uint8Array[], g: PatchGeometry, table: Float32Array, out: Float32Array, base: number): void {
-  const { width, patchSize: p, mergeSize: m, temporalPatchSize: tps } = g;
+  const { width, height, patchSize: p, mergeSize: m, temporalPatchSize: tps } = g;
   const gw = width / p;
-  const gh = g.height / p;
+  const gh = height / p;
   const area = p * p;
-  const stride = width * 3;
+  const { origin, ax, ay } = readOrder(width, height, g.orientation ?? 1);
   const still = group.every((f) => f === group[0]);
   let o = base;
   // rows in merge-window order (h/m, w/m, m_h, m_w); columns (channel, t, y, x)
@@ -83,7 +115,7 @@ export function patchGroup(group: readonly Uint8Array[], g: PatchGeometry, table
     for (let bw = 0; bw < gw; bw += m) {
       for (let ph = bh; ph < bh + m; ph++) {
         for (let pw = bw; pw < bw + m; pw++) {
-          const corner = (ph * width + pw) * p * 3;
+          const corner = origin + (ph * ay + pw * ax) * p;
           for (let c = 0; c < 3; c++) {
             const tab = c * 256;
             const first = o;
@@ -95,7 +127,7 @@ export function patchGroup(group: readonly Uint8Array[], g: PatchGeometry, table
               }
               const src = group[tt];
               for (let y = 0; y < p; y++) {
-                for (let x = 0, s = corner + y * stride + c; x < p; x++, s += 3) out[o++] = table[tab + src[s]];
+                for (let x = 0, s = corner + y * ay + c; x < p; x++, s += ax) out[o++] = table[tab + src[s]];
               }
             }
           }
@@ -126,6 +158,24 @@ export function patchShape(
   return { dims: [gridT * gh * gw, 3 * tps * p * p], gridThw: [gridT, gh, gw] };
 }
 
+/**
+ * Throws unless `width` x `height` cut into whole merge windows (both sides positive multiples of patch x merge).
+ *
+ * @example
+ * import { assertPatchable } from "omnispec/modalities";
+ * assertPatchable(56, 28, { patchSize: 14, mergeSize: 2 }); // fine; 30 x 28 throws plan/mismatch
+ */
+export function assertPatchable(width: number, height: number, opts: Pick<PatchifyOptions, "patchSize" | "mergeSize" | "slot">): void {
+  const unit = opts.patchSize * opts.mergeSize;
+  if (!(width > 0 && height > 0 && width % unit === 0 && height % unit === 0)) {
+    throw new OmnispecError("plan/mismatch", `a ${width}x${height} image is not a multiple of patch x merge = ${unit}`, {
+      slot: opts.slot,
+      value: { width, height },
+      hint: "resize with smartResize first",
+    });
+  }
+}
+
 interface Prepared {
   list: readonly RgbImage[];
   geometry: PatchGeometry;
@@ -138,23 +188,21 @@ function prepare(frames: RgbImage | readonly RgbImage[], opts: PatchifyOptions):
   const list = Array.isArray(frames) ? (frames as readonly RgbImage[]) : [frames as RgbImage];
   const { patchSize: p, mergeSize: m, temporalPatchSize: tps, slot } = opts;
   if (list.length === 0) throw new OmnispecError("input/invalid", "patchify needs at least one frame", { slot });
-  const { width, height } = list[0];
-  const unit = p * m;
-  if (width % unit !== 0 || height % unit !== 0) {
-    throw new OmnispecError("plan/mismatch", `a ${width}x${height} image is not a multiple of patch x merge = ${unit}`, {
-      slot,
-      value: { width, height },
-      hint: "resize with smartResize first",
-    });
+  const orientation = opts.orientation ?? 1;
+  if (!Number.isInteger(orientation) || orientation < 1 || orientation > 8) {
+    throw new OmnispecError("input/invalid", `EXIF orientation ${orientation} is not one of 1..8`, { slot, value: orientation });
   }
+  const first = list[0];
   for (const f of list) {
-    if (f.width !== width || f.height !== height || f.data.length !== width * height * 3) {
-      throw new OmnispecError("plan/mismatch", `frames differ in size: ${f.width}x${f.height} vs ${width}x${height}`, { slot });
+    if (f.width !== first.width || f.height !== first.height || f.data.length !== f.width * f.height * 3) {
+      throw new OmnispecError("plan/mismatch", `frames differ in size: ${f.width}x${f.height} vs ${first.width}x${first.height}`, { slot });
     }
   }
+  const [width, height] = uprightSides(first.width, first.height, orientation);
+  assertPatchable(width, height, opts);
   return {
     list,
-    geometry: { width, height, patchSize: p, mergeSize: m, temporalPatchSize: tps },
+    geometry: { width, height, patchSize: p, mergeSize: m, temporalPatchSize: tps, orientation },
     table: normalizeTable(opts.mean, opts.std, opts.rescale),
     ...patchShape(width, height, list.length, opts),
   };
