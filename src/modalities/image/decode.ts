@@ -2,7 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import sharp from "sharp";
 import { OmnispecError } from "../../errors.js";
-import { resize as resizeWith } from "./resample/index.js";
+import { assertResizable, resize as resizeWith } from "./resample/index.js";
 import { growPillow } from "./resample/sharp.js";
 import type { ResampleMethod, RgbImage } from "./resample/types.js";
 
@@ -23,6 +23,8 @@ export interface DecodeImageOptions {
   maxPixels?: number;
   /** named in errors */
   slot?: string;
+  /** milliseconds per stage are added here when given (for profiling) */
+  timings?: Record<string, number>;
 }
 
 /** How an image is stored, read from its header. */
@@ -179,6 +181,7 @@ export async function openImage(input: Input, opts: DecodeImageOptions = {}): Pr
   const width = swap ? original.height : original.width;
   const height = swap ? original.width : original.height;
   const decode = async (resize?: { width: number; height: number; method?: ResampleMethod }): Promise<DecodedImage> => {
+    if (resize) assertResizable(resize.width, resize.height, slot, fileOf(input));
     const steps = [`decode ${original.format} ${original.width}x${original.height}${meta.pages && meta.pages > 1 ? ` (frame 1 of ${meta.pages})` : ""}`];
     const cmyk = space === "cmyk";
     // sharp reads the first frame of animations; the pixel limit was already checked from the header
@@ -207,6 +210,7 @@ export async function openImage(input: Input, opts: DecodeImageOptions = {}): Pr
       pipeline = pipeline.resize({ ...shrunk, fit: "fill", kernel: "cubic", fastShrinkOnLoad: false });
     }
     let pixels: RgbImage;
+    let t = performance.now();
     try {
       const { data, info } = await pipeline.toColourspace("srgb").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
       const rgb = info.channels === 3 ? new Uint8Array(data.buffer, data.byteOffset, data.length) : dropExtraChannels(data, info.channels);
@@ -214,9 +218,11 @@ export async function openImage(input: Input, opts: DecodeImageOptions = {}): Pr
     } catch (e) {
       throw unreadable(e, input, slot, "decoded");
     }
+    t = lap(opts.timings, shrunk ? "decode + shrink (libvips)" : "decode (libvips)", t);
     if (resizing) {
       steps.push(`resize ${width}x${height} -> ${resize.width}x${resize.height} (${method})`);
       pixels = shrunk ? await growPillow(pixels, resize.width, resize.height) : await resizeWith(pixels, resize.width, resize.height, { method, slot });
+      lap(opts.timings, shrunk ? "grow (Pillow pass)" : `resize ${method}`, t);
     }
     return { ...pixels, original, steps };
   };
@@ -234,6 +240,13 @@ export async function openImage(input: Input, opts: DecodeImageOptions = {}): Pr
  */
 export async function decodeImage(input: Input, opts: DecodeImageOptions = {}): Promise<DecodedImage> {
   return (await openImage(input, opts)).decode();
+}
+
+/** adds the time since `t0` to `timings[name]`; returns now */
+export function lap(timings: Record<string, number> | undefined, name: string, t0: number): number {
+  const now = performance.now();
+  if (timings) timings[name] = (timings[name] ?? 0) + (now - t0);
+  return now;
 }
 
 function dropExtraChannels(data: Uint8Array, channels: number): Uint8Array {

@@ -19,6 +19,19 @@ export interface ResizeOptions {
 }
 
 /**
+ * Throws `media/degenerate` unless both sides are positive integers.
+ *
+ * @example
+ * import { assertResizable } from "omnispec/modalities";
+ * assertResizable(448, 308); // fine; 0 x 10 throws
+ */
+export function assertResizable(width: number, height: number, slot?: string, file?: string): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new OmnispecError("media/degenerate", `cannot resize to ${width}x${height}`, { slot, file, value: { width, height }, hint: "both sides must be positive integers" });
+  }
+}
+
+/**
  * Resizes 8-bit RGB pixels to `width` x `height` with the chosen resampler.
  *
  * @example
@@ -28,13 +41,7 @@ export interface ResizeOptions {
  */
 export async function resize(image: RgbImage, width: number, height: number, opts: ResizeOptions = {}): Promise<RgbImage> {
   const method = opts.method ?? "pil";
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new OmnispecError("media/degenerate", `cannot resize to ${width}x${height}`, {
-      slot: opts.slot,
-      value: { width, height },
-      hint: "both sides must be positive integers",
-    });
-  }
+  assertResizable(width, height, opts.slot);
   if (image.data.length !== image.width * image.height * 3) {
     throw new OmnispecError("input/invalid", `pixel buffer holds ${image.data.length} bytes, not ${image.width}x${image.height}x3`, { slot: opts.slot });
   }
