@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bicubicKernel, pillowCoefficients, PRECISION_BITS, resizePillow } from "./pil.js";
+import { bicubicKernel, clip8, pillowCoefficients, PRECISION_BITS, resizePillow, verticalPass } from "./pil.js";
 import type { RgbImage } from "./types.js";
 
 function image(width: number, height: number, at: (x: number, y: number, c: number) => number): RgbImage {
@@ -81,6 +81,25 @@ describe("Pillow bicubic port", () => {
       const a = resizePillow(src, w, h);
       const b = resizePillow(mirrored, w, h);
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) expect(px(b, w - 1 - x, y, c)).toBe(px(a, x, y, c));
+    }
+  });
+
+  it("vertical pass equals the per-value definition (HALF plus the taps, shifted, clipped) enlarging and shrinking", () => {
+    let seed = 7;
+    const noise = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24);
+    for (const [inH, outH] of [[120, 124], [61, 112], [10, 37], [300, 97], [64, 63]]) {
+      const width = 9;
+      const src = new Uint8Array(width * inH * 3).map(() => noise());
+      const c = pillowCoefficients(inH, outH);
+      const got = new Uint8Array(width * outH * 3);
+      verticalPass(src, 0, c, got, width, 0, outH, new Int32Array(width * 3));
+      for (let yy = 0; yy < outH; yy++) {
+        for (let i = 0; i < width * 3; i++) {
+          let sum = 1 << (PRECISION_BITS - 1);
+          for (let t = 0; t < c.bounds[yy * 2 + 1]; t++) sum += src[(c.bounds[yy * 2] + t) * width * 3 + i] * c.weights[yy * c.ksize + t];
+          expect(got[yy * width * 3 + i], `${inH}->${outH} row ${yy}`).toBe(clip8(sum));
+        }
+      }
     }
   });
 

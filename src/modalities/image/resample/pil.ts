@@ -161,6 +161,36 @@ export function verticalPass(
     const kw = yy * ksize;
     const o = (yy - outStart) * stride;
     let p = (bounds[yy * 2] - rowOffset) * stride;
+    const shift = bounds[yy * 2 + 2] - bounds[yy * 2];
+    if (n === 4 && yy + 1 < outEnd && bounds[yy * 2 + 3] === 4 && (shift === 0 || shift === 1)) {
+      // two 4-tap rows (enlarging) from the same 4 or 5 source rows: each source byte is read once for both
+      const k1 = kw + ksize;
+      const a0 = weights[kw];
+      const a1 = weights[kw + 1];
+      const a2 = weights[kw + 2];
+      const a3 = weights[kw + 3];
+      const b0 = shift ? 0 : weights[k1];
+      const b1 = shift ? weights[k1] : weights[k1 + 1];
+      const b2 = shift ? weights[k1 + 1] : weights[k1 + 2];
+      const b3 = shift ? weights[k1 + 2] : weights[k1 + 3];
+      const b4 = shift ? weights[k1 + 3] : 0;
+      const p1 = p + stride;
+      const p2 = p1 + stride;
+      const p3 = p2 + stride;
+      const p4 = shift ? p3 + stride : p3;
+      for (let i = 0; i < stride; i++) {
+        const x0 = src[p + i];
+        const x1 = src[p1 + i];
+        const x2 = src[p2 + i];
+        const x3 = src[p3 + i];
+        let v = (HALF + Math.imul(x0, a0) + Math.imul(x1, a1) + Math.imul(x2, a2) + Math.imul(x3, a3)) >> PRECISION_BITS;
+        dst[o + i] = v < 0 ? 0 : v > 255 ? 255 : v;
+        v = (HALF + Math.imul(x0, b0) + Math.imul(x1, b1) + Math.imul(x2, b2) + Math.imul(x3, b3) + Math.imul(src[p4 + i], b4)) >> PRECISION_BITS;
+        dst[o + stride + i] = v < 0 ? 0 : v > 255 ? 255 : v;
+      }
+      yy++;
+      continue;
+    }
     let t = 0;
     if (n > 4) {
       acc.fill(HALF);
