@@ -135,6 +135,18 @@ describe("decodeFrames", () => {
     expect(r.steps[r.steps.length - 1]).toBe(`resize: ${native.width}x${native.height} -> ${w}x${h} with Pillow-exact bicubic, on worker threads while ffmpeg decodes on`);
   });
 
+  it("hands each frame out in memory of its own when the parallel resizer did the work (its shared buffers are reused)", async () => {
+    const indices = [0, 5, 10, 19];
+    const native = await decodeFrames(f["testsrc-vga.mp4"], { indices });
+    const r = await decodeFrames(f["testsrc-vga.mp4"], { indices, width: 600, height: 448 });
+    expect(r.frames.every((d) => !(d.buffer instanceof SharedArrayBuffer))).toBe(true);
+    expect(new Set(r.frames.map((d) => d.buffer)).size).toBe(indices.length);
+    for (const k of [0, 3]) {
+      const pil = await resize({ data: native.frames[k], width: 640, height: 480 }, 600, 448, { method: "pil" });
+      expect(Buffer.from(r.frames[k]).equals(Buffer.from(pil.data))).toBe(true);
+    }
+  });
+
   it("resizes with the other image resamplers when asked", async () => {
     const native = await decodeFrames(f["testsrc-audio.mp4"], { indices: [7] });
     const r = await decodeFrames(f["testsrc-audio.mp4"], { indices: [7], width: 112, height: 84, resample: "sharp" });

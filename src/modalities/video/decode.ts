@@ -2,6 +2,7 @@
 import { OmnispecError } from "../../errors.js";
 import { frameSyncOptions, probe, streamRaw, type MediaInfo, type VideoStreamInfo } from "../../media/ffmpeg.js";
 import { resize } from "../image/resample/index.js";
+import { reuseShared } from "../image/resample/parallel.js";
 import type { ResampleMethod } from "../image/resample/types.js";
 
 /** Refuse frames larger than 8K UHD (7680 x 4320) unless told otherwise. */
@@ -265,17 +266,22 @@ function shortfall(input: string, plan: DecodePlan, got: number, slot?: string):
 /** frames resized at once: the next one is resized while the consumer holds the last, and ffmpeg decodes on meanwhile */
 const RESIZES_IN_FLIGHT = 2;
 
-/** the frames as ffmpeg outputs them, never more than two waiting: ffmpeg is paused while the consumer is busy */
-async function* ffmpegFrames(input: string, plan: DecodePlan, slot?: string): AsyncGenerator<VideoFrame, void, undefined> {
+/** a buffer for one frame; every byte is overwritten by ffmpeg's output before the frame is handed out: not zero-filled */
+function frameBuffer(size: number): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(size);
+  return new Uint8Array(b.buffer, b.byteOffset, size);
+}
+
+/**
+ * The frames as ffmpeg outputs them, never more than two waiting: ffmpeg is paused while the consumer is busy.
+ * Each frame is read into `take()`, a fresh buffer unless the caller recycles them.
+ */
+async function* ffmpegFrames(input: string, plan: DecodePlan, slot?: string, take?: () => Uint8Array): AsyncGenerator<VideoFrame, void, undefined> {
   const { ffWidth: width, ffHeight: height, wanted } = plan;
   const size = width * height * 3;
   const ready: VideoFrame[] = [];
-  // every byte is overwritten by ffmpeg's output before the frame is handed out: skip zero-filling
-  const frameBuffer = () => {
-    const b = Buffer.allocUnsafeSlow(size);
-    return new Uint8Array(b.buffer, b.byteOffset, size);
-  };
-  let current = frameBuffer();
+  const next = take ?? (() => frameBuffer(size));
+  let current = next();
   let filled = 0;
   let got = 0;
   let done = false;
@@ -301,7 +307,7 @@ async function* ffmpegFrames(input: string, plan: DecodePlan, slot?: string): As
         off += n;
         if (filled === size) {
           ready.push({ index: wanted[got++], data: current, width, height });
-          current = frameBuffer();
+          current = next();
           filled = 0;
         }
       }
@@ -346,14 +352,28 @@ async function* ffmpegFrames(input: string, plan: DecodePlan, slot?: string): As
   }
 }
 
-/** resizes each frame as it arrives, a bounded number at a time, handing them on in order */
-async function* resizedFrames(frames: AsyncGenerator<VideoFrame, void, undefined>, plan: DecodePlan, slot?: string): AsyncGenerator<VideoFrame, void, undefined> {
+/**
+ * Decodes and resizes each frame as it arrives, a bounded number at a time, handing them on in order; the decoded
+ * frames live in a few buffers used over and over, so that memory does not follow the video's length.
+ */
+async function* resizedFrames(input: string, plan: DecodePlan, slot?: string): AsyncGenerator<VideoFrame, void, undefined> {
   const { width, height } = plan;
   const method = plan.resample;
+  const spare: Uint8Array[] = [];
+  const size = plan.ffWidth * plan.ffHeight * 3;
+  const frames = ffmpegFrames(input, plan, slot, () => spare.pop() ?? frameBuffer(size));
   const pending: Promise<VideoFrame>[] = [];
   try {
     for await (const f of frames) {
-      const next = resize(f, width, height, { method, slot }).then((r) => ({ index: f.index, data: r.data, width, height }));
+      const next = resize(f, width, height, { method, slot }).then((r) => {
+        spare.push(f.data);
+        // the parallel resizer's shared buffer goes back to it: shared memory is freed late, and streaming memory would follow the video's length
+        if (!(r.data.buffer instanceof SharedArrayBuffer)) return { index: f.index, data: r.data, width, height };
+        const data = frameBuffer(r.data.length);
+        data.set(r.data);
+        reuseShared(r.data.buffer);
+        return { index: f.index, data, width, height };
+      });
       // a failure surfaces when its turn comes; until then it must not count as unhandled
       next.catch(() => undefined);
       pending.push(next);
@@ -377,8 +397,7 @@ async function* resizedFrames(frames: AsyncGenerator<VideoFrame, void, undefined
  */
 export async function* streamFrames(input: string, options: DecodeFramesOptions): AsyncGenerator<VideoFrame, void, undefined> {
   const plan = await planDecode(input, options);
-  const frames = ffmpegFrames(input, plan, options.slot);
-  yield* plan.resample ? resizedFrames(frames, plan, options.slot) : frames;
+  yield* plan.resample ? resizedFrames(input, plan, options.slot) : ffmpegFrames(input, plan, options.slot);
 }
 
 /**
