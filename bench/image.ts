@@ -96,15 +96,18 @@ export async function run(): Promise<BenchResult[]> {
       if (measured) runs[method]++;
       return imagePixelValues(f, options(method, measured));
     });
+  // one buffer for every photo: what a caller that is done with the last photo's values can pass as `out`
+  const reused = new Float32Array(1792 * 1204 * 6);
+  const intoReused = (method: ResampleMethod): Pass => oneByOne((f) => imagePixelValues(f, { ...options(method, false), out: reused }));
   const batch = (method: ResampleMethod): Pass => async (photos) => {
     const results = await imagePixelValuesBatch(photos, { ...options(method, false), concurrency: 2 });
     const failed = results.find((r) => !r.ok);
     if (failed && !failed.ok) throw failed.error;
   };
   const loadBefore = loadavg()[0];
-  const [peer, base, pil, fast, pilBatch, fastBatch] = await perPhoto(
+  const [peer, base, pil, fast, pilBatch, fastBatch, pilReused, fastReused] = await perPhoto(
     photos,
-    [oneByOne(async (f) => processor(await RawImage.read(f))), oneByOne(floor), sequential("pil"), sequential("sharp"), batch("pil"), batch("sharp")],
+    [oneByOne(async (f) => processor(await RawImage.read(f))), oneByOne(floor), sequential("pil"), sequential("sharp"), batch("pil"), batch("sharp"), intoReused("pil"), intoReused("sharp")],
     ROUNDS,
   );
   const load = `load average ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)} on 2 cores`;
@@ -121,6 +124,8 @@ export async function run(): Promise<BenchResult[]> {
     vsPeer("resample=pil (exact), batch of 7, 2 at a time", pilBatch, undefined, "imagePixelValuesBatch, concurrency 2"),
     vsPeer("resample=sharp, one photo at a time", fast, ">= 10x"),
     vsPeer("resample=sharp, batch of 7, 2 at a time", fastBatch, undefined, "imagePixelValuesBatch, concurrency 2"),
+    vsPeer("resample=pil, one at a time, into a reused output", pilReused, undefined, "out: one 52 MB buffer for all photos (no fresh pages to map)"),
+    vsPeer("resample=sharp, one at a time, into a reused output", fastReused, undefined, "out: one 52 MB buffer for all photos (no fresh pages to map)"),
     vsFloor("resample=pil, one at a time, against the floor", pil),
     vsFloor("resample=sharp, one at a time, against the floor", fast),
     ...stages("pil"),

@@ -60,6 +60,16 @@ describe("imagePixelValues", () => {
     expect(maxDiff(stored.pixelValues, want)).toBe(0);
   });
 
+  it("writes into a given output buffer (a view of its start) and refuses one too short", async () => {
+    const out = new Float32Array(48 * 1176 + 10).fill(Number.NaN);
+    const p = await imagePixelValues(f.oriented[3], { ...options("sharp", { width: 112, height: 84 }), out });
+    expect(p.pixelValues.buffer).toBe(out.buffer);
+    expect(p.pixelValues.length).toBe(48 * 1176);
+    expect(maxDiff(p.pixelValues, (await imagePixelValues(f.oriented[3], options("sharp", { width: 112, height: 84 }))).pixelValues)).toBe(0);
+    expect(Number.isNaN(out[48 * 1176])).toBe(true);
+    await expect(imagePixelValues(f.oriented[3], { ...options("pil", { width: 112, height: 84 }), out: new Float32Array(100), slot: "img" })).rejects.toMatchObject({ code: "input/invalid", slot: "img" });
+  });
+
   it("refuses a size that is not whole merge windows before decoding, and names the slot", async () => {
     const e = await imagePixelValues(f.hostile.truncated, { ...options("pil", { width: 50, height: 28 }), slot: "img" }).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(OmnispecError);

@@ -19,6 +19,11 @@ export interface PixelValuesOptions extends DecodeImageOptions, Omit<PatchifyOpt
   size: Size | ((upright: Size) => Size);
   /** default `pil` (exact Pillow bicubic) */
   method?: ResampleMethod;
+  /**
+   * write into this buffer instead of a new one (at least as long as the patches; `pixelValues` is then a view of its
+   * start): a caller that is done with the last image's values saves mapping fresh memory for the next
+   */
+  out?: Float32Array;
 }
 
 /** An image's `pixel_values` with its grid, the resized size, how it was stored and what was done. */
@@ -61,13 +66,21 @@ export async function imagePixelValues(input: Input, opts: PixelValuesOptions): 
   const upright = swap ? { width: img.height, height: img.width } : { width: img.width, height: img.height };
   const size = typeof opts.size === "function" ? opts.size(upright) : opts.size;
   assertPatchable(size.width, size.height, opts);
+  const { dims } = patchShape(size.width, size.height, 1, opts);
+  const length = dims[0] * dims[1];
+  if (opts.out && opts.out.length < length) {
+    throw new OmnispecError("input/invalid", `the output buffer holds ${opts.out.length} values, the patches need ${dims[0]} x ${dims[1]}`, {
+      slot,
+      file: typeof input === "string" ? input : undefined,
+      hint: "pass a larger buffer, or none",
+    });
+  }
   t = lap(timings, "header", t);
   const stored = swap ? { width: size.height, height: size.width } : size;
   const pending = img.decode({ ...stored, method: opts.method });
   pending.catch(() => undefined);
   // mapping 50 MB of fresh pages costs about as much as the decode: done here meanwhile
-  const { dims } = patchShape(size.width, size.height, 1, opts);
-  const out = touched(dims[0] * dims[1]);
+  const out = opts.out ? opts.out.subarray(0, length) : touched(length);
   lap(timings, "map output (during decode)", t);
   const pixels = await pending;
   t = performance.now();
@@ -102,7 +115,10 @@ export type PixelValuesResult = { ok: true; value: ImagePixelValues } | { ok: fa
  * });
  * for (const r of results) console.log(r.ok ? r.value.gridThw : r.error.message);
  */
-export async function imagePixelValuesBatch(inputs: readonly Input[], opts: PixelValuesOptions & { concurrency?: number }): Promise<PixelValuesResult[]> {
+export async function imagePixelValuesBatch(inputs: readonly Input[], opts: Omit<PixelValuesOptions, "out"> & { concurrency?: number }): Promise<PixelValuesResult[]> {
+  if ((opts as PixelValuesOptions).out) {
+    throw new OmnispecError("input/invalid", "a batch cannot write every image into one output buffer", { slot: opts.slot, hint: "drop out, or call imagePixelValues per image" });
+  }
   const lanes = Math.max(1, Math.min(inputs.length, Math.floor(opts.concurrency ?? availableParallelism())));
   const results: PixelValuesResult[] = new Array(inputs.length);
   let next = 0;
