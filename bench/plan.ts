@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { printResults, type BenchResult } from "./types.js";
+import { peakRssMb, printResults, type BenchResult } from "./types.js";
 
 const tmp = fileURLToPath(new URL("../tests/tmp/bench/", import.meta.url));
 
@@ -29,7 +29,7 @@ export async function planFile(file: string): Promise<{ rate: number; seconds: n
   const s = await planJsonl(task, file, sink, { preset: "qwen2-vl", metadataOnly: true });
   const seconds = (performance.now() - t0) / 1000;
   if (s.failed > 0) throw new Error(`${s.failed} samples failed`);
-  return { rate: s.planned / seconds, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { rate: s.planned / seconds, seconds, maxRssMb: peakRssMb() };
 }
 
 function child(file: string, capped = false): { rate: number; seconds: number; maxRssMb: number } {

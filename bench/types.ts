@@ -1,4 +1,6 @@
 // one benchmark figure; ratios are always against a peer measured in the same run.
+import { readFileSync } from "node:fs";
+
 export interface BenchResult {
   name: string;
   value: number;
@@ -9,6 +11,20 @@ export interface BenchResult {
   ratio?: number;
   target?: string;
   note?: string;
+}
+
+/**
+ * This process's peak resident set in MB: VmHWM, which starts afresh at exec. getrusage's maxRSS does not: a child
+ * spawned by a big parent reports at least the parent's resident set at the fork.
+ */
+export function peakRssMb(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 /** Prints results as an aligned table. */
