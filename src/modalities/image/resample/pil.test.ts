@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bicubicKernel, clip8, pillowCoefficients, PRECISION_BITS, resizePillow, verticalPass } from "./pil.js";
+import { bicubicKernel, clip8, horizontalPass, pillowCoefficients, PRECISION_BITS, resizePillow, verticalPass } from "./pil.js";
 import type { RgbImage } from "./types.js";
 
 function image(width: number, height: number, at: (x: number, y: number, c: number) => number): RgbImage {
@@ -100,6 +100,31 @@ describe("Pillow bicubic port", () => {
           expect(got[yy * width * 3 + i], `${inH}->${outH} row ${yy}`).toBe(clip8(sum));
         }
       }
+    }
+  });
+
+  it("horizontal pass equals the per-value definition for 4, 5 and more taps", () => {
+    let seed = 11;
+    const noise = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24);
+    for (const [inW, outW] of [[120, 124], [100, 96], [61, 112], [300, 97], [1800, 1792]]) {
+      const rows = 3;
+      const src = new Uint8Array(inW * rows * 3).map(() => noise());
+      const c = pillowCoefficients(inW, outW);
+      const got = new Uint8Array(outW * rows * 3);
+      horizontalPass(src, inW, 0, rows, c, got, outW);
+      const taps = new Set<number>();
+      for (let y = 0; y < rows; y++) {
+        for (let xx = 0; xx < outW; xx++) {
+          taps.add(c.bounds[xx * 2 + 1]);
+          for (let ch = 0; ch < 3; ch++) {
+            let sum = 1 << (PRECISION_BITS - 1);
+            for (let t = 0; t < c.bounds[xx * 2 + 1]; t++) sum += src[(y * inW + c.bounds[xx * 2] + t) * 3 + ch] * c.weights[xx * c.ksize + t];
+            expect(got[(y * outW + xx) * 3 + ch], `${inW}->${outW} (${xx}, ${y})`).toBe(clip8(sum));
+          }
+        }
+      }
+      if (inW === 100) expect(taps.has(5)).toBe(true);
+      if (inW === 120) expect(taps.has(4)).toBe(true);
     }
   });
 
