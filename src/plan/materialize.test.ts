@@ -12,7 +12,7 @@ import { compile } from "./compile.js";
 import { resize } from "../modalities/image/resample/index.js";
 import { patchify } from "../modalities/image/patchify.js";
 import { decodeFrames } from "../modalities/video/decode.js";
-import { materialize, slotImagePixels } from "./materialize.js";
+import { materialize, slotFrameView, slotImagePixels } from "./materialize.js";
 import type { ModelPreset, SmartImageConfig } from "./preset.js";
 
 describe("materialize", () => {
@@ -58,6 +58,17 @@ describe("materialize", () => {
     expect(videos.clip.dims).toEqual(want.dims);
     expect(videos.clip.gridThw).toEqual(slot.grid_thw);
     expect(videos.clip.data.every((v, i) => v === want.pixelValues[i])).toBe(true);
+  });
+
+  it("reads how frames reach the model's size from a video plan: Qwen's frame size, OFA's short side then a centre crop", () => {
+    const base = { modality: "VIDEO", side: "source", tokens: 1, exact: true } as const;
+    const qwen = { ...base, original: { width: 854, height: 480 }, resized: { width: 840, height: 476 }, steps: [{ op: "resize", params: { by: "qwen-vl-utils-0.0.10", from: [854, 480], to: [840, 476] } }] };
+    expect(slotFrameView(qwen, "clip")).toEqual({ width: 840, height: 476, resample: "pil" });
+    const ofa = { ...base, original: { width: 160, height: 120 }, resized: { width: 256, height: 256 }, steps: [{ op: "resize", params: { short_side: 256, crop: [256, 256] } }] };
+    expect(slotFrameView(ofa, "clip")).toEqual({ width: 341, height: 256, resample: "pil", crop: [256, 256] });
+    const portrait = { ...ofa, original: { width: 120, height: 160 } };
+    expect(slotFrameView(portrait, "clip")).toMatchObject({ width: 256, height: 341 });
+    expect(() => slotFrameView({ ...base, steps: [] }, "clip")).toThrow(OmnispecError);
   });
 
   it("resizes to the shortest edge, then centre-crops, where the plan says so (clip)", async () => {
