@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bicubicKernel, clip8, horizontalPass, pillowCoefficients, PRECISION_BITS, resizePillow, verticalPass } from "./pil.js";
+import { bicubicKernel, clip8, horizontalPass, pillowCoefficients, PRECISION_BITS, resizePillow, verticalPass, type Coefficients } from "./pil.js";
 import type { RgbImage } from "./types.js";
 
 function image(width: number, height: number, at: (x: number, y: number, c: number) => number): RgbImage {
@@ -9,6 +9,18 @@ function image(width: number, height: number, at: (x: number, y: number, c: numb
 }
 
 const px = (img: RgbImage, x: number, y: number, c = 0) => img.data[(y * img.width + x) * 3 + c];
+
+/** `length` pseudo-random bytes from a fixed generator, so that a failure reproduces */
+function noiseBytes(length: number, seed: number): Uint8Array {
+  return new Uint8Array(length).map(() => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24);
+}
+
+/** output `j` by definition: half a unit plus each tap's sample times its fixed-point weight, shifted and clipped */
+function byDefinition(c: Coefficients, j: number, sample: (index: number) => number): number {
+  let sum = 1 << (PRECISION_BITS - 1);
+  for (let t = 0; t < c.bounds[j * 2 + 1]; t++) sum += sample(c.bounds[j * 2] + t) * c.weights[j * c.ksize + t];
+  return clip8(sum);
+}
 
 describe("Pillow bicubic port", () => {
   it("has the a = -0.5 kernel: 1 at 0, 0 at the integers, symmetric, zero beyond 2", () => {
@@ -85,44 +97,31 @@ describe("Pillow bicubic port", () => {
   });
 
   it("vertical pass equals the per-value definition (HALF plus the taps, shifted, clipped) enlarging and shrinking", () => {
-    let seed = 7;
-    const noise = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24);
     for (const [inH, outH] of [[120, 124], [61, 112], [10, 37], [300, 97], [64, 63]]) {
       const width = 9;
-      const src = new Uint8Array(width * inH * 3).map(() => noise());
+      const src = noiseBytes(width * inH * 3, 7);
       const c = pillowCoefficients(inH, outH);
       const got = new Uint8Array(width * outH * 3);
       verticalPass(src, 0, c, got, width, 0, outH, new Int32Array(width * 3));
       for (let yy = 0; yy < outH; yy++) {
-        for (let i = 0; i < width * 3; i++) {
-          let sum = 1 << (PRECISION_BITS - 1);
-          for (let t = 0; t < c.bounds[yy * 2 + 1]; t++) sum += src[(c.bounds[yy * 2] + t) * width * 3 + i] * c.weights[yy * c.ksize + t];
-          expect(got[yy * width * 3 + i], `${inH}->${outH} row ${yy}`).toBe(clip8(sum));
-        }
+        for (let i = 0; i < width * 3; i++) expect(got[yy * width * 3 + i], `${inH}->${outH} row ${yy}`).toBe(byDefinition(c, yy, (row) => src[row * width * 3 + i]));
       }
     }
   });
 
   it("horizontal pass equals the per-value definition for 4, 5 and more taps", () => {
-    let seed = 11;
-    const noise = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24);
     for (const [inW, outW] of [[120, 124], [100, 96], [61, 112], [300, 97], [1800, 1792]]) {
       const rows = 3;
-      const src = new Uint8Array(inW * rows * 3).map(() => noise());
+      const src = noiseBytes(inW * rows * 3, 11);
       const c = pillowCoefficients(inW, outW);
       const got = new Uint8Array(outW * rows * 3);
       horizontalPass(src, inW, 0, rows, c, got, outW);
-      const taps = new Set<number>();
       for (let y = 0; y < rows; y++) {
         for (let xx = 0; xx < outW; xx++) {
-          taps.add(c.bounds[xx * 2 + 1]);
-          for (let ch = 0; ch < 3; ch++) {
-            let sum = 1 << (PRECISION_BITS - 1);
-            for (let t = 0; t < c.bounds[xx * 2 + 1]; t++) sum += src[(y * inW + c.bounds[xx * 2] + t) * 3 + ch] * c.weights[xx * c.ksize + t];
-            expect(got[(y * outW + xx) * 3 + ch], `${inW}->${outW} (${xx}, ${y})`).toBe(clip8(sum));
-          }
+          for (let ch = 0; ch < 3; ch++) expect(got[(y * outW + xx) * 3 + ch], `${inW}->${outW} (${xx}, ${y})`).toBe(byDefinition(c, xx, (x) => src[(y * inW + x) * 3 + ch]));
         }
       }
+      const taps = new Set(Array.from({ length: outW }, (_, xx) => c.bounds[xx * 2 + 1]));
       if (inW === 100) expect(taps.has(5)).toBe(true);
       if (inW === 120) expect(taps.has(4)).toBe(true);
     }
