@@ -88,7 +88,7 @@ describe("materialize", () => {
     expect(images.img.dims).toEqual([1, 3, 224, 224]);
   });
 
-  it("materializes several large images at once (the parallel resizer is used one image at a time)", async () => {
+  it("materializes several large images at once, concurrent calls giving the same tensors", async () => {
     const big = join(dir, "big.png");
     const noise = Uint8Array.from({ length: 1600 * 1200 * 3 }, (_, i) => (i * 2654435761) >>> 24);
     await sharp(noise, { raw: { width: 1600, height: 1200, channels: 3 } }).png().toFile(big);

@@ -1,13 +1,15 @@
 // the tensors a model consumes, produced by following a plan's steps with omnispec's own decoders: images upright
-// through decodeImage, Pillow-exact resampling, Qwen patchify; video frames by index through decodeFrames, resized
-// (Pillow-exact) while ffmpeg decodes on; audio via decodeAudio and log-mel.
+// through openImage, Pillow-exact resampling, Qwen patchify (imagePixelValues: into an output sized from the header);
+// video frames by index through decodeFrames, resized (Pillow-exact) while ffmpeg decodes on; audio via decodeAudio
+// and log-mel.
 import { resolve } from "node:path";
 import { OmnispecError } from "../errors.js";
 import { decodeAudio } from "../modalities/audio/decode.js";
 import { logMel } from "../modalities/audio/log-mel.js";
-import { decodeImage } from "../modalities/image/decode.js";
+import { openImage } from "../modalities/image/decode.js";
 import { normalizeTable, patchify } from "../modalities/image/patchify.js";
-import { resize, type ResampleMethod, type RgbImage } from "../modalities/image/resample/index.js";
+import { imagePixelValues } from "../modalities/image/pixel-values.js";
+import type { ResampleMethod, RgbImage } from "../modalities/image/resample/index.js";
 import { decodeFrames, probeVideo, type FrameResample } from "../modalities/video/decode.js";
 import type { Task } from "../task/define-task.js";
 import { resolvePreset } from "./compile.js";
@@ -69,14 +71,7 @@ function source(plan: SlotPlanJSON, value: unknown, slot: string, baseDir?: stri
   });
 }
 
-let resizing: Promise<unknown> = Promise.resolve();
-
-/** one resize at a time: each already uses every core, and the worker pool takes one job per worker */
-function resizeInTurn(image: RgbImage, width: number, height: number, opts: { method: ResampleMethod; slot: string }): Promise<RgbImage> {
-  const next = resizing.then(() => resize(image, width, height, opts));
-  resizing = next.catch(() => undefined);
-  return next;
-}
+const oriented = (plan: SlotPlanJSON): boolean => step(plan, "orient")?.params.applied !== false;
 
 /** the plan's resampler (`method` of its resize step), Pillow-exact bicubic by default */
 function resampler(plan: SlotPlanJSON): ResampleMethod {
@@ -121,10 +116,10 @@ export async function slotImagePixels(plan: SlotPlanJSON, input: string | Uint8A
   const { slot } = opts;
   const resized = sizeOf(plan.resized);
   if (!resized) throw new OmnispecError("plan/unsupported", "the image plan has no resize step to follow", { slot });
-  const decoded = await decodeImage(input, { orient: step(plan, "orient")?.params.applied !== false, background: opts.background, slot });
+  const image = await openImage(input, { orient: oriented(plan), background: opts.background, slot });
   const cropFrom = pair(step(plan, "center-crop")?.params.from);
-  const [w, h] = cropFrom ?? resized;
-  const pixels = await resizeInTurn(decoded, w, h, { method: resampler(plan), slot });
+  const [width, height] = cropFrom ?? resized;
+  const pixels = await image.decode({ width, height, method: resampler(plan) });
   return cropFrom ? centreCrop(pixels, resized[0], resized[1]) : pixels;
 }
 
@@ -167,9 +162,28 @@ function checkShape(slot: string, plan: SlotPlanJSON, r: { dims: [number, number
 }
 
 async function materializeImage(slot: string, plan: SlotPlanJSON, value: unknown, baseDir?: string, background?: string): Promise<MaterializedImage> {
-  const pixels = await slotImagePixels(plan, source(plan, value, slot, baseDir), { slot, background });
+  const input = source(plan, value, slot, baseDir);
   const { mean, std } = normalization(plan);
   const patch = step(plan, "patchify")?.params as { patch: number; temporal_patch: number; merge: number } | undefined;
+  const resized = sizeOf(plan.resized);
+  if (patch && resized && !step(plan, "center-crop")) {
+    // header, then decode + resize + patchify straight into an output sized from the plan
+    const r = await imagePixelValues(input, {
+      size: { width: resized[0], height: resized[1] },
+      method: resampler(plan),
+      orient: oriented(plan),
+      background,
+      patchSize: patch.patch,
+      mergeSize: patch.merge,
+      temporalPatchSize: patch.temporal_patch,
+      mean,
+      std,
+      slot,
+    });
+    checkShape(slot, plan, r);
+    return { slot, layout: "patches", data: r.pixelValues, dims: r.dims, gridThw: r.gridThw };
+  }
+  const pixels = await slotImagePixels(plan, input, { slot, background });
   if (patch) {
     const r = patchify(pixels, { patchSize: patch.patch, mergeSize: patch.merge, temporalPatchSize: patch.temporal_patch, mean, std, slot });
     checkShape(slot, plan, r);
