@@ -2,7 +2,20 @@
 // claim in turn, so that a thread slowed down by other load simply takes fewer of them.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { clip8, horizontalPass, passBands, pillowCoefficients, PRECISION_BITS, resizePillow, verticalPass, type BandedPass } from "./pil.js";
+import { PIL_WASM_BASE64 } from "./pil-wasm.js";
+import {
+  clip8,
+  createPillowSimd,
+  horizontalPass,
+  passBands,
+  pillowCoefficients,
+  pillowSimd,
+  PRECISION_BITS,
+  resizePillow,
+  verticalPass,
+  type BandedPass,
+  type PillowOptions,
+} from "./pil.js";
 import type { RgbImage } from "./types.js";
 
 /** below this many multiply-adds, starting a band on another thread costs more than it saves */
@@ -19,6 +32,18 @@ const clip8 = ${clip8.toString()};
 const horizontalPass = ${horizontalPass.toString()};
 const verticalPass = ${verticalPass.toString()};
 const passBands = ${passBands.toString()};
+const createPillowSimd = ${createPillowSimd.toString()};
+let simd;
+const pillowSimd = () => {
+  if (simd === undefined) {
+    try {
+      simd = createPillowSimd(Buffer.from("${PIL_WASM_BASE64}", "base64"));
+    } catch {
+      simd = null;
+    }
+  }
+  return simd;
+};
 parentPort.on("message", (job) => {
   passBands(job);
   parentPort.postMessage(0);
@@ -68,8 +93,8 @@ type WaitAsync = (a: Int32Array, index: number, value: number) => { async: false
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** Runs one pass on this thread and every worker, each claiming bands until none is left. */
-async function banded(helpers: PoolWorker[], work: Omit<BandedPass, "band" | "ctl">): Promise<void> {
-  const job: BandedPass = { ...work, band: Math.max(1, Math.ceil(work.rows / BANDS)), ctl: new SharedArrayBuffer(8) };
+async function banded(helpers: PoolWorker[], work: Omit<BandedPass, "band" | "ctl" | "simd">, simd: boolean): Promise<void> {
+  const job: BandedPass = { ...work, band: Math.max(1, Math.ceil(work.rows / BANDS)), ctl: new SharedArrayBuffer(8), simd };
   const bands = Math.ceil(job.rows / job.band);
   const failed = new Promise<never>((_, reject) => {
     for (const h of helpers) h.run(job).catch(reject);
@@ -124,11 +149,12 @@ export function reuseShared(...buffers: SharedArrayBuffer[]): void {
  * const img = { data: new Uint8Array(1800 * 1200 * 3), width: 1800, height: 1200 };
  * const out = await resizePillowParallel(img, 1792, 1204); // equal to resizePillow(img, 1792, 1204)
  */
-export async function resizePillowParallel(image: RgbImage, width: number, height: number): Promise<RgbImage> {
+export async function resizePillowParallel(image: RgbImage, width: number, height: number, options: PillowOptions = {}): Promise<RgbImage> {
   const { width: inW, height: inH } = image;
   const helpers = workers();
+  const simd = options.simd !== false && pillowSimd() !== null;
   const work = (width * inH + width * height) * 3 * 5;
-  if (helpers.length === 0 || work < MIN_WORK || (width === inW && height === inH)) return resizePillow(image, width, height);
+  if (helpers.length === 0 || work < MIN_WORK || (width === inW && height === inH)) return resizePillow(image, width, height, { simd });
   const needH = width !== inW;
   const needV = height !== inH;
   const vert = pillowCoefficients(inH, height);
@@ -144,7 +170,7 @@ export async function resizePillowParallel(image: RgbImage, width: number, heigh
     const start = needV ? first : 0;
     const rows = needV ? last - first : inH;
     const dst = (tmp = shared(width * rows * 3));
-    await banded(helpers, { pass: "h", src, dst, c: pillowCoefficients(inW, width), width: inW, dstWidth: width, rowStart: start, rows });
+    await banded(helpers, { pass: "h", src, dst, c: pillowCoefficients(inW, width), width: inW, dstWidth: width, rowStart: start, rows }, simd);
     src = dst;
     rowOffset = start;
   }
@@ -153,7 +179,7 @@ export async function resizePillowParallel(image: RgbImage, width: number, heigh
     return { data: new Uint8Array(src, 0, width * height * 3), width, height };
   }
   const out = shared(width * height * 3);
-  await banded(helpers, { pass: "v", src, dst: out, c: vert, width, dstWidth: width, rowStart: rowOffset, rows: height });
+  await banded(helpers, { pass: "v", src, dst: out, c: vert, width, dstWidth: width, rowStart: rowOffset, rows: height }, simd);
   reuseShared(input, ...(tmp ? [tmp] : []));
   return { data: new Uint8Array(out, 0, width * height * 3), width, height };
 }

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { bicubicKernel, clip8, horizontalPass, pillowCoefficients, PRECISION_BITS, resizePillow, verticalPass, type Coefficients } from "./pil.js";
+import {
+  bicubicKernel,
+  clip8,
+  createPillowSimd,
+  horizontalPass,
+  pillowCoefficients,
+  pillowSimd,
+  PRECISION_BITS,
+  resizePillow,
+  verticalPass,
+  type Coefficients,
+} from "./pil.js";
+import { PIL_WASM_BASE64 } from "./pil-wasm.js";
 import type { RgbImage } from "./types.js";
 
 function image(width: number, height: number, at: (x: number, y: number, c: number) => number): RgbImage {
@@ -135,15 +147,87 @@ describe("Pillow bicubic port", () => {
   });
 });
 
+/** the whole resize by definition: each output value from the horizontal results it reads, each of those from the source */
+function resizeByDefinition(img: RgbImage, width: number, height: number): RgbImage {
+  const hc = pillowCoefficients(img.width, width);
+  const vc = pillowCoefficients(img.height, height);
+  const across = (y: number, x: number, ch: number) =>
+    width === img.width ? px(img, x, y, ch) : byDefinition(hc, x, (sx) => px(img, sx, y, ch));
+  return image(width, height, (x, y, ch) => (height === img.height ? across(y, x, ch) : byDefinition(vc, y, (sy) => across(sy, x, ch))));
+}
+
+describe("Pillow bicubic in WebAssembly SIMD", () => {
+  it("is available in this Node, and OMNISPEC_PILLOW_SIMD=0 turns it off", () => {
+    expect(pillowSimd()).not.toBeNull();
+    const before = process.env.OMNISPEC_PILLOW_SIMD;
+    process.env.OMNISPEC_PILLOW_SIMD = "0";
+    try {
+      expect(pillowSimd()).toBeNull();
+    } finally {
+      if (before === undefined) delete process.env.OMNISPEC_PILLOW_SIMD;
+      else process.env.OMNISPEC_PILLOW_SIMD = before;
+    }
+  });
+
+  it("gives the bytes of the JS passes and of the per-value definition over seeded random sizes", () => {
+    let seed = 20261123;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const cases: number[][] = [[1, 1, 5, 3], [7, 1, 1, 9], [1, 13, 6, 1], [33, 17, 33, 40], [33, 17, 50, 17], [16, 16, 15, 17], [854, 12, 840, 11]];
+    for (let i = 0; i < 60; i++) {
+      const [iw, ih] = [1 + rand(120), 1 + rand(120)];
+      // shrink, enlarge, or each side its own way; sometimes one side kept
+      const side = (n: number) => [1 + rand(n), n + rand(3 * n + 2), n, 1 + rand(4 * n + 4)][rand(4)];
+      cases.push([iw, ih, side(iw), side(ih)]);
+    }
+    let shrink = 0;
+    let enlarge = 0;
+    for (const [iw, ih, w, h] of cases) {
+      const img = { data: noiseBytes(iw * ih * 3, iw * 1000 + ih), width: iw, height: ih };
+      const js = resizePillow(img, w, h, { simd: false });
+      const simd = resizePillow(img, w, h, { simd: true });
+      const label = `${iw}x${ih} -> ${w}x${h}`;
+      expect([simd.width, simd.height], label).toEqual([w, h]);
+      expect(Buffer.from(simd.data).equals(Buffer.from(js.data)), label).toBe(true);
+      expect(Buffer.from(simd.data).equals(Buffer.from(resizeByDefinition(img, w, h).data)), label).toBe(true);
+      if (w < iw || h < ih) shrink++;
+      if (w > iw || h > ih) enlarge++;
+    }
+    expect(shrink).toBeGreaterThan(20);
+    expect(enlarge).toBeGreaterThan(20);
+  });
+
+  it("works in row chunks when its memory is small, and declines (writing nothing) when one row does not fit", () => {
+    const wasm = Buffer.from(PIL_WASM_BASE64, "base64");
+    const img = { data: noiseBytes(301 * 200 * 3, 5), width: 301, height: 200 };
+    const small = createPillowSimd(wasm, 64 * 1024);
+    for (const [w, h] of [[150, 90], [410, 333], [301, 37]]) {
+      const want = resizePillow(img, w, h, { simd: false });
+      const hc = pillowCoefficients(301, w);
+      const vc = pillowCoefficients(200, h);
+      const across = new Uint8Array(w * 200 * 3);
+      expect(small.horizontal(img.data, 301, 0, 200, hc, across, w)).toBe(true);
+      const out = new Uint8Array(w * h * 3);
+      expect(small.vertical(across, 0, vc, out, w, 0, h)).toBe(true);
+      expect(Buffer.from(out).equals(Buffer.from(want.data)), `${w}x${h}`).toBe(true);
+    }
+    const tiny = createPillowSimd(wasm, 4096);
+    const dst = new Uint8Array(1000 * 3);
+    expect(tiny.horizontal(noiseBytes(2000 * 3, 9), 2000, 0, 1, pillowCoefficients(2000, 1000), dst, 1000)).toBe(false);
+    expect(dst.every((v) => v === 0)).toBe(true);
+  });
+});
+
 describe("Pillow bicubic on worker threads", () => {
-  it("gives the same bytes as the single-thread port", async () => {
+  it("gives the same bytes as the single-thread port, with the SIMD passes and with the JS ones", async () => {
     const { resizePillowParallel } = await import("./parallel.js");
     const src = image(900, 700, (x, y, c) => (x * 13 + y * 7 + ((x * y) >> 5) + c * 50) & 255);
-    for (const [w, h] of [[896, 700], [900, 704], [600, 420], [1204, 812]]) {
-      const a = resizePillow(src, w, h);
-      const b = await resizePillowParallel(src, w, h);
-      expect([b.width, b.height]).toEqual([w, h]);
-      expect(Buffer.compare(Buffer.from(a.data), Buffer.from(b.data))).toBe(0);
+    for (const [w, h] of [[896, 700], [900, 704], [600, 420], [1204, 812], [853, 1001]]) {
+      const a = resizePillow(src, w, h, { simd: false });
+      for (const simd of [true, false]) {
+        const b = await resizePillowParallel(src, w, h, { simd });
+        expect([b.width, b.height]).toEqual([w, h]);
+        expect(Buffer.compare(Buffer.from(a.data), Buffer.from(b.data)), `${w}x${h} simd ${simd}`).toBe(0);
+      }
     }
   });
 });

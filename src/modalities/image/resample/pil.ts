@@ -1,4 +1,5 @@
 // pillow's ImagingResample (libImaging/Resample.c) for 8-bit RGB, bicubic a=-0.5: separable, fixed point, bit-exact.
+import { PIL_WASM_BASE64 } from "./pil-wasm.js";
 import type { RgbImage } from "./types.js";
 
 /** 32 bits minus 8 for the result minus 2 for overflow of negative lobes, as in Pillow. */
@@ -257,6 +258,121 @@ export function verticalPass(
   }
 }
 
+/** The two passes in WebAssembly SIMD (pil.wat): the bytes of {@link horizontalPass} and {@link verticalPass}. */
+export interface PillowSimd {
+  /** as {@link horizontalPass}; false (nothing written) when one row does not fit the 64 MiB linear memory */
+  horizontal(src: Uint8Array, srcWidth: number, rowStart: number, rowEnd: number, c: Coefficients, dst: Uint8Array, dstWidth: number): boolean;
+  /** as {@link verticalPass}; false when one output row's source rows do not fit (then run the JS pass) */
+  vertical(src: Uint8Array, rowOffset: number, c: Coefficients, dst: Uint8Array, width: number, outStart: number, outEnd: number): boolean;
+}
+
+/**
+ * Instantiates pil.wat's module (`wasm`, its bytes) and wraps its passes: coefficients and rows are copied into its
+ * linear memory, at most `limit` bytes (64 MiB, pil.wat's maximum), in chunks of rows that fit; results are copied out. Throws where WebAssembly SIMD is
+ * missing. Self-contained: worker threads get its source.
+ *
+ * @example
+ * const simd = createPillowSimd(Buffer.from(PIL_WASM_BASE64, "base64"));
+ * const dst = new Uint8Array(2 * 3);
+ * simd.horizontal(new Uint8Array(4 * 3).fill(9), 4, 0, 1, pillowCoefficients(4, 2), dst, 2); // dst is all 9
+ */
+export function createPillowSimd(wasm: Uint8Array, limit = 1024 * 65536): PillowSimd {
+  // typed here: the project's libs (ES2023, node) leave WebAssembly's JS API out
+  interface Passes {
+    memory: { buffer: ArrayBuffer; grow(pages: number): number };
+    hpass(src: number, srcW: number, rowStart: number, rowEnd: number, bounds: number, weights: number, ksize: number, dst: number, dstW: number): void;
+    vpass(src: number, rowOffset: number, bounds: number, weights: number, ksize: number, dst: number, width: number, outStart: number, outEnd: number): void;
+  }
+  const LIMIT = Math.min(limit, 1024 * 65536);
+  const wa = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { exports: unknown } } }).WebAssembly;
+  const ex = new wa.Instance(new wa.Module(wasm)).exports as Passes;
+  const memory = ex.memory;
+  // whole-vector reads and writes run up to 15 bytes past a region
+  const room = (bytes: number) => (bytes + 64 + 15) & ~15;
+  const reach = (end: number) => {
+    const grow = end - memory.buffer.byteLength;
+    if (grow > 0) memory.grow(Math.ceil(grow / 65536));
+    return new Uint8Array(memory.buffer);
+  };
+  const bytesOf = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  // the coefficients at offset 0 (bounds, then weights at `weightsAt`) and where the rows may start
+  let held: Coefficients | undefined;
+  let weightsAt = 0;
+  let top = 0;
+  const hold = (c: Coefficients) => {
+    if (held === c) return true;
+    const end = room(c.bounds.byteLength) + room(c.weights.byteLength);
+    if (end > LIMIT) return false;
+    const mem = reach(end);
+    weightsAt = room(c.bounds.byteLength);
+    mem.set(bytesOf(c.bounds), 0);
+    mem.set(bytesOf(c.weights), weightsAt);
+    held = c;
+    top = end;
+    return true;
+  };
+  return {
+    horizontal(src, srcWidth, rowStart, rowEnd, c, dst, dstWidth) {
+      const inStride = srcWidth * 3;
+      const outStride = dstWidth * 3;
+      if (!hold(c)) return false;
+      const rows = Math.floor((LIMIT - top - 2 * 80) / (inStride + outStride));
+      if (rows < 1) return false;
+      for (let y = rowStart; y < rowEnd; y += rows) {
+        const n = Math.min(rows, rowEnd - y);
+        const out = top + room(n * inStride);
+        const mem = reach(out + room(n * outStride));
+        mem.set(src.subarray(y * inStride, (y + n) * inStride), top);
+        ex.hpass(top, srcWidth, 0, n, 0, weightsAt, c.ksize, out, dstWidth);
+        dst.set(mem.subarray(out, out + n * outStride), (y - rowStart) * outStride);
+      }
+      return true;
+    },
+    vertical(src, rowOffset, c, dst, width, outStart, outEnd) {
+      const stride = width * 3;
+      const { bounds } = c;
+      if (!hold(c)) return false;
+      for (let lo = outStart, hi = lo; lo < outEnd; lo = hi) {
+        // as many output rows as fit beside the source rows they read
+        const first = bounds[lo * 2];
+        let last = first;
+        for (; hi < outEnd; hi++) {
+          const end = Math.max(last, bounds[hi * 2] + bounds[hi * 2 + 1]);
+          if (top + room((end - first) * stride) + room((hi + 1 - lo) * stride) > LIMIT) break;
+          last = end;
+        }
+        if (hi === lo) return false;
+        const out = top + room((last - first) * stride);
+        const mem = reach(out + room((hi - lo) * stride));
+        mem.set(src.subarray((first - rowOffset) * stride, (last - rowOffset) * stride), top);
+        ex.vpass(top, first, 0, weightsAt, c.ksize, out, width, lo, hi);
+        dst.set(mem.subarray(out, out + (hi - lo) * stride), (lo - outStart) * stride);
+      }
+      return true;
+    },
+  };
+}
+
+let simdHere: PillowSimd | null | undefined;
+
+/**
+ * This thread's SIMD passes, or null where WebAssembly SIMD is missing or `OMNISPEC_PILLOW_SIMD=0` asks for the JS ones.
+ *
+ * @example
+ * const simd = pillowSimd(); // null under OMNISPEC_PILLOW_SIMD=0
+ */
+export function pillowSimd(): PillowSimd | null {
+  if (process.env.OMNISPEC_PILLOW_SIMD === "0") return null;
+  if (simdHere === undefined) {
+    try {
+      simdHere = createPillowSimd(Buffer.from(PIL_WASM_BASE64, "base64"));
+    } catch {
+      simdHere = null;
+    }
+  }
+  return simdHere;
+}
+
 /** One pass over a shared image, cut into bands of `band` rows that threads claim in turn. */
 export interface BandedPass {
   /** "h": source rows rowStart + [0, rows) into destination rows [0, rows); "v": output rows [0, rows) */
@@ -274,6 +390,8 @@ export interface BandedPass {
   band: number;
   /** Int32 [next band to claim, bands done] */
   ctl: SharedArrayBuffer;
+  /** run the WebAssembly SIMD passes ({@link pillowSimd}) where the thread has them */
+  simd: boolean;
 }
 
 /**
@@ -282,24 +400,37 @@ export interface BandedPass {
  *
  * @example
  * const ctl = new SharedArrayBuffer(8);
- * passBands({ pass: "v", src, dst, c: pillowCoefficients(1200, 1204), width: 1792, dstWidth: 1792, rowStart: 0, rows: 1204, band: 64, ctl });
+ * passBands({ pass: "v", src, dst, c: pillowCoefficients(1200, 1204), width: 1792, dstWidth: 1792, rowStart: 0, rows: 1204, band: 64, ctl, simd: true });
  */
 export function passBands(job: BandedPass): void {
   const ctl = new Int32Array(job.ctl);
   const bands = Math.ceil(job.rows / job.band);
   const src = new Uint8Array(job.src);
+  const simd = job.simd ? pillowSimd() : null;
   let acc: Int32Array | undefined;
   for (let i = Atomics.add(ctl, 0, 1); i < bands; i = Atomics.add(ctl, 0, 1)) {
     const lo = i * job.band;
     const hi = Math.min(job.rows, lo + job.band);
     if (job.pass === "h") {
-      horizontalPass(src, job.width, job.rowStart + lo, job.rowStart + hi, job.c, new Uint8Array(job.dst, lo * job.dstWidth * 3), job.dstWidth);
+      const dst = new Uint8Array(job.dst, lo * job.dstWidth * 3);
+      if (!simd?.horizontal(src, job.width, job.rowStart + lo, job.rowStart + hi, job.c, dst, job.dstWidth)) {
+        horizontalPass(src, job.width, job.rowStart + lo, job.rowStart + hi, job.c, dst, job.dstWidth);
+      }
     } else {
-      acc ??= new Int32Array(job.width * 3);
-      verticalPass(src, job.rowStart, job.c, new Uint8Array(job.dst, lo * job.width * 3), job.width, lo, hi, acc);
+      const dst = new Uint8Array(job.dst, lo * job.width * 3);
+      if (!simd?.vertical(src, job.rowStart, job.c, dst, job.width, lo, hi)) {
+        acc ??= new Int32Array(job.width * 3);
+        verticalPass(src, job.rowStart, job.c, dst, job.width, lo, hi, acc);
+      }
     }
     if (Atomics.add(ctl, 1, 1) + 1 === bands) Atomics.notify(ctl, 1);
   }
+}
+
+/** Which passes to run: by default the WebAssembly SIMD ones where available (same bytes either way). */
+export interface PillowOptions {
+  /** false: the JS passes; default: SIMD unless missing or `OMNISPEC_PILLOW_SIMD=0` */
+  simd?: boolean;
 }
 
 /**
@@ -309,9 +440,10 @@ export function passBands(job: BandedPass): void {
  * import { resizePillow } from "omnispec/modalities";
  * const out = resizePillow({ data: new Uint8Array(4 * 3).fill(200), width: 4, height: 1 }, 2, 1); // all 200
  */
-export function resizePillow(image: RgbImage, width: number, height: number): RgbImage {
+export function resizePillow(image: RgbImage, width: number, height: number, options: PillowOptions = {}): RgbImage {
   const { data, width: inW, height: inH } = image;
   if (width === inW && height === inH) return { data: data.slice(), width, height };
+  const simd = options.simd === false ? null : pillowSimd();
   const needH = width !== inW;
   const needV = height !== inH;
   const vert = pillowCoefficients(inH, height);
@@ -325,13 +457,14 @@ export function resizePillow(image: RgbImage, width: number, height: number): Rg
     const rows = needV ? last - first : inH;
     const start = needV ? first : 0;
     const tmp = new Uint8Array(width * rows * 3);
-    horizontalPass(data, inW, start, start + rows, pillowCoefficients(inW, width), tmp, width);
+    const hc = pillowCoefficients(inW, width);
+    if (!simd?.horizontal(data, inW, start, start + rows, hc, tmp, width)) horizontalPass(data, inW, start, start + rows, hc, tmp, width);
     src = tmp;
     rowOffset = start;
     curW = width;
   }
   if (!needV) return { data: src, width, height };
   const out = new Uint8Array(curW * height * 3);
-  verticalPass(src, rowOffset, vert, out, curW, 0, height, new Int32Array(curW * 3));
+  if (!simd?.vertical(src, rowOffset, vert, out, curW, 0, height)) verticalPass(src, rowOffset, vert, out, curW, 0, height, new Int32Array(curW * 3));
   return { data: out, width: curW, height };
 }
