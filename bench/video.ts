@@ -45,6 +45,18 @@ async function resizeOnly(frames: Uint8Array[], video: VideoProbe, plan: VideoFr
   return performance.now() - t0;
 }
 
+/** `fn` with the Pillow resize on its JS passes (OMNISPEC_PILLOW_SIMD=0), as where WebAssembly SIMD is missing */
+async function jsPasses(fn: () => Promise<number>): Promise<number> {
+  const before = process.env.OMNISPEC_PILLOW_SIMD;
+  process.env.OMNISPEC_PILLOW_SIMD = "0";
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.OMNISPEC_PILLOW_SIMD;
+    else process.env.OMNISPEC_PILLOW_SIMD = before;
+  }
+}
+
 function ffmpegNull(file: string, extra: string[] = []): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -95,7 +107,7 @@ export async function run(): Promise<BenchResult[]> {
   await ours(clip, "pil");
   await ours(clip, "ffmpeg");
   await ffmpegNull(clip);
-  const t = { native: [] as number[], pil: [] as number[], ffmpeg: [] as number[], peer: [] as number[], peerVideo: [] as number[], resize: [] as number[] };
+  const t = { native: [] as number[], pil: [] as number[], pilJs: [] as number[], ffmpeg: [] as number[], peer: [] as number[], peerVideo: [] as number[], resize: [] as number[], resizeJs: [] as number[] };
   const { plan, video } = await qwenPlan(clip);
   const decoded = (await decodeFrames(clip, { indices: plan.indices, probe: video })).frames;
   const load = [loadavg()[0]];
@@ -106,9 +118,11 @@ export async function run(): Promise<BenchResult[]> {
     t.peerVideo.push(await ffmpegNull(clip, ["-an"]));
     t.ffmpeg.push(await ours(clip, "ffmpeg"));
     t.resize.push(await resizeOnly(decoded, video, plan));
+    t.pilJs.push(await jsPasses(() => ours(clip, "pil")));
+    t.resizeJs.push(await jsPasses(() => resizeOnly(decoded, video, plan)));
   }
   load.push(loadavg()[0]);
-  const [native, pil, ffmpeg, full, videoOnly, resized] = [t.native, t.pil, t.ffmpeg, t.peer, t.peerVideo, t.resize].map(median);
+  const [native, pil, pilJs, ffmpeg, full, videoOnly, resized, resizedJs] = [t.native, t.pil, t.pilJs, t.ffmpeg, t.peer, t.peerVideo, t.resize, t.resizeJs].map(median);
   const rounds = `probe included; medians of ${ROUNDS} interleaved rounds; load average ${load.map((l) => l.toFixed(1)).join(" -> ")} on ${availableParallelism()} cores`;
   const vs = (ms: number) => `${(ms / full).toFixed(2)}x its time`;
   const peer = { peer: "ffmpeg -i clip -f null - (video and 5.1 AAC)", peerValue: full, target: ">= 0.83x (<= 1.2x its time)" };
@@ -118,7 +132,15 @@ export async function run(): Promise<BenchResult[]> {
     unit: "ms",
     ...peer,
     ratio: full / pil,
-    note: `${vs(pil)}; the frames materialize gives the model, resized on the worker-thread resizer while ffmpeg decodes on; ${rounds}`,
+    note: `${vs(pil)}; the frames materialize gives the model, resized on the worker-thread resizer (WebAssembly SIMD passes) while ffmpeg decodes on; ${rounds}`,
+  });
+  out.push({
+    name: "the same on the JS passes (OMNISPEC_PILLOW_SIMD=0, as without WebAssembly SIMD)",
+    value: pilJs,
+    unit: "ms",
+    ...peer,
+    ratio: full / pilJs,
+    note: `${vs(pilJs)}; the SIMD passes take ${((pil / pilJs) * 100).toFixed(0)}% of its time`,
   });
   out.push({ name: "decode only, native 854x480", value: native, unit: "ms", ...peer, ratio: full / native, note: `${vs(native)}; the floor of the row above` });
   out.push({
@@ -126,6 +148,15 @@ export async function run(): Promise<BenchResult[]> {
     value: resized,
     unit: "ms",
     note: `${(resized / plan.nframes).toFixed(1)} ms a frame on the worker-thread resizer with nothing else running: what the default path adds to decoding unless it hides in idle cores`,
+  });
+  out.push({
+    name: "the resize alone on the JS passes (OMNISPEC_PILLOW_SIMD=0)",
+    value: resizedJs,
+    unit: "ms",
+    peer: "the SIMD passes",
+    peerValue: resized,
+    ratio: resizedJs / resized,
+    note: `${(resizedJs / plan.nframes).toFixed(1)} ms a frame; ratio: how many times faster the SIMD passes are`,
   });
   out.push({
     name: "decode + resize inside ffmpeg (resample: ffmpeg)",

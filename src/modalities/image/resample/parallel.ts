@@ -20,6 +20,8 @@ import type { RgbImage } from "./types.js";
 
 /** below this many multiply-adds, starting a band on another thread costs more than it saves */
 const MIN_WORK = 4_000_000;
+/** the same for the SIMD passes, about four times faster: a 854x480 -> 840x476 frame (12M) stays on this thread */
+const MIN_WORK_SIMD = 4 * MIN_WORK;
 /** bands per pass: enough for a fair share between threads, few enough to keep the claiming cheap */
 const BANDS = 24;
 
@@ -154,7 +156,7 @@ export async function resizePillowParallel(image: RgbImage, width: number, heigh
   const helpers = workers();
   const simd = options.simd !== false && pillowSimd() !== null;
   const work = (width * inH + width * height) * 3 * 5;
-  if (helpers.length === 0 || work < MIN_WORK || (width === inW && height === inH)) return resizePillow(image, width, height, { simd });
+  if (helpers.length === 0 || work < (simd ? MIN_WORK_SIMD : MIN_WORK) || (width === inW && height === inH)) return resizePillow(image, width, height, { simd });
   const needH = width !== inW;
   const needV = height !== inH;
   const vert = pillowCoefficients(inH, height);
