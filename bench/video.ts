@@ -132,7 +132,7 @@ export async function run(): Promise<BenchResult[]> {
     unit: "ms",
     ...peer,
     ratio: full / pil,
-    note: `${vs(pil)}; the frames materialize gives the model, resized on the worker-thread resizer (WebAssembly SIMD passes) while ffmpeg decodes on; ${rounds}`,
+    note: `${vs(pil)}; the frames materialize gives the model, resized by the WebAssembly SIMD passes (one thread: a frame is below the worker threshold) while ffmpeg decodes on; ${rounds}`,
   });
   out.push({
     name: "the same on the JS passes (OMNISPEC_PILLOW_SIMD=0, as without WebAssembly SIMD)",
@@ -147,7 +147,7 @@ export async function run(): Promise<BenchResult[]> {
     name: "Pillow-exact resize alone of the 60 decoded frames, 854x480 -> 840x476",
     value: resized,
     unit: "ms",
-    note: `${(resized / plan.nframes).toFixed(1)} ms a frame on the worker-thread resizer with nothing else running: what the default path adds to decoding unless it hides in idle cores`,
+    note: `${(resized / plan.nframes).toFixed(1)} ms a frame (SIMD passes, this thread) with nothing else running: what the default path adds to decoding unless it hides in idle cores`,
   });
   out.push({
     name: "the resize alone on the JS passes (OMNISPEC_PILLOW_SIMD=0)",
@@ -156,7 +156,7 @@ export async function run(): Promise<BenchResult[]> {
     peer: "the SIMD passes",
     peerValue: resized,
     ratio: resizedJs / resized,
-    note: `${(resizedJs / plan.nframes).toFixed(1)} ms a frame; ratio: how many times faster the SIMD passes are`,
+    note: `${(resizedJs / plan.nframes).toFixed(1)} ms a frame (JS passes, banded over the worker threads); ratio: how many times faster the SIMD path is`,
   });
   out.push({
     name: "decode + resize inside ffmpeg (resample: ffmpeg)",
