@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assemblePilWat } from "../../../../scripts/build-wasm.js";
+import { assemblePilWat } from "./pil-wasm.build.js";
 import { PIL_WASM_BASE64 } from "./pil-wasm.js";
 
 describe("pil-wasm.ts", () => {

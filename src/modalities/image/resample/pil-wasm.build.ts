@@ -1,10 +1,10 @@
-// npm run build:wasm: assembles src/modalities/image/resample/pil.wat with wabt and writes its bytes, as base64, into
+// npm run build:wasm: assembles pil.wat with wabt and writes its bytes, as base64, into
 // pil-wasm.ts beside it (the runtime needs no build tool; pil-wasm.test.ts checks that the two agree).
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import wabt from "wabt";
 
-const dir = fileURLToPath(new URL("../src/modalities/image/resample/", import.meta.url));
+const dir = fileURLToPath(new URL("./", import.meta.url));
 export const WAT_FILE = `${dir}pil.wat`;
 const TS_FILE = `${dir}pil-wasm.ts`;
 
@@ -26,7 +26,7 @@ export async function assemblePilWat(): Promise<Uint8Array> {
 /** the TS module holding `bytes` */
 export function pilWasmModule(bytes: Uint8Array): string {
   const b64 = Buffer.from(bytes).toString("base64");
-  return `// GENERATED from pil.wat by \`npm run build:wasm\` (scripts/build-wasm.ts); do not edit. pil-wasm.test.ts checks it.
+  return `// GENERATED from pil.wat by \`npm run build:wasm\` (pil-wasm.build.ts); do not edit. pil-wasm.test.ts checks it.
 /** pil.wat assembled: the horizontal and vertical Pillow passes in WebAssembly SIMD, ${bytes.length} bytes as base64 */
 export const PIL_WASM_BASE64 =
   "${b64}";
