@@ -75,7 +75,7 @@ const uprightSides = (width: number, height: number, orientation = 1): [number, 
  * `origin + x * ax + y * ay`.
  */
 function readOrder(width: number, height: number, orientation: number): { origin: number; ax: number; ay: number } {
-  const [sw, sh] = orientation >= 5 && orientation <= 8 ? [height, width] : [width, height];
+  const [sw, sh] = uprightSides(width, height, orientation);
   const row = 3 * sw;
   const right = 3 * (sw - 1);
   const bottom = row * (sh - 1);
