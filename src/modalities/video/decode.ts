@@ -1,7 +1,7 @@
 // decoding chosen frames of a video to upright RGB24: one bounded ffmpeg process that converts only the frames asked for.
 import { OmnispecError } from "../../errors.js";
 import { frameSyncOptions, probe, streamRaw, type MediaInfo, type VideoStreamInfo } from "../../media/ffmpeg.js";
-import { resize } from "../image/resample/index.js";
+import { RESAMPLE_METHODS, resize } from "../image/resample/index.js";
 import { reuseShared } from "../image/resample/parallel.js";
 import type { ResampleMethod } from "../image/resample/types.js";
 
@@ -175,8 +175,9 @@ async function planDecode(input: string, o: DecodeFramesOptions): Promise<Decode
     });
   }
   const resample = o.resample ?? "pil";
-  if (!["pil", "sharp", "transformersjs", "ffmpeg"].includes(resample)) {
-    throw new OmnispecError("input/invalid", `unknown frame resampler "${String(resample)}"`, { slot, file: input, value: resample, hint: "use pil, sharp, transformersjs or ffmpeg" });
+  const resamplers: readonly string[] = [...RESAMPLE_METHODS, "ffmpeg"];
+  if (!resamplers.includes(resample)) {
+    throw new OmnispecError("input/invalid", `unknown frame resampler "${String(resample)}"`, { slot, file: input, value: resample, hint: `use ${resamplers.join(", ")}` });
   }
   if ((o.width === undefined) !== (o.height === undefined) || [o.width, o.height].some((s) => s !== undefined && !(Number.isInteger(s) && s > 0))) {
     throw new OmnispecError("input/invalid", `output size must be two positive integers, got ${String(o.width)}x${String(o.height)}`, {
