@@ -73,11 +73,11 @@ function source(plan: SlotPlanJSON, value: unknown, slot: string, baseDir?: stri
 
 const oriented = (plan: SlotPlanJSON): boolean => step(plan, "orient")?.params.applied !== false;
 
-/** the plan's resampler (`method` of its resize step), Pillow-exact bicubic by default */
-function resampler(plan: SlotPlanJSON): ResampleMethod {
-  const method = step(plan, "resize")?.params.method;
-  return method === "sharp" || method === "transformersjs" ? method : "pil";
-}
+/** a resize step's `method` as a resampler, Pillow-exact bicubic unless it names another */
+const resamplerOf = (method: unknown): ResampleMethod => (method === "sharp" || method === "transformersjs" ? method : "pil");
+
+/** the plan's resampler (`method` of its resize step) */
+const resampler = (plan: SlotPlanJSON): ResampleMethod => resamplerOf(step(plan, "resize")?.params.method);
 
 const pair = (v: unknown): [number, number] | undefined =>
   Array.isArray(v) && v.length === 2 && v.every((n) => Number.isInteger(n) && n > 0) ? [v[0] as number, v[1] as number] : undefined;
@@ -134,7 +134,7 @@ export function slotFrameView(plan: SlotPlanJSON, slot: string): { width: number
   if (!resized || !original) throw new OmnispecError("plan/unsupported", "the video plan has no frame size to follow", { slot });
   const resizes = plan.steps.filter((s) => s.op === "resize");
   const last = resizes[resizes.length - 1]?.params as { method?: string; short_side?: number; crop?: number[] } | undefined;
-  const resample: FrameResample = last?.method === "sharp" || last?.method === "transformersjs" ? last.method : "pil";
+  const resample: FrameResample = resamplerOf(last?.method);
   const crop = pair(last?.crop);
   if (last?.short_side === undefined || !crop) return { width: resized[0], height: resized[1], resample };
   // the short side to short_side, the other in proportion (torchvision Resize(int) truncates), then the centre crop
