@@ -127,6 +127,12 @@ export async function slotImagePixels(plan: SlotPlanJSON, input: string | Uint8A
  * How a VIDEO slot's frames reach the size the model sees: the plan's last resize (Qwen: the frame size; OFA: the short
  * side, then a centre crop), with the plan's resampler (Pillow-exact bicubic, as qwen-vl-utils' antialiased bicubic,
  * unless it names another).
+ *
+ * @example
+ * import { defineTask, compile } from "omnispec";
+ * import { slotFrameView } from "omnispec/runtime";
+ * const plan = await compile(defineTask("[VIDEO:clip] describe -> [TEXT:c]"), { clip: "clip.mp4" }, { preset: "qwen2-vl" });
+ * const view = slotFrameView(plan.toJSON().slots.clip, "clip"); // { width, height, resample: "pil" }: the frame size
  */
 export function slotFrameView(plan: SlotPlanJSON, slot: string): { width: number; height: number; resample: FrameResample; crop?: [number, number] } {
   const resized = sizeOf(plan.resized);
