@@ -102,7 +102,7 @@ function readOrder(width: number, height: number, orientation: number): { origin
  * const out = new Float32Array(4 * 1176);
  * patchGroup([frame, frame], g, normalizeTable(CLIP_MEAN, CLIP_STD), out, 0);
  */
-export function patchGroup(group: readonly Uint8Array[], g: PatchGeometry, table: Float32Array, out: Float32Array, base: number): void {
+function patchGroup(group: readonly Uint8Array[], g: PatchGeometry, table: Float32Array, out: Float32Array, base: number): void {
   const { width, height, patchSize: p, mergeSize: m, temporalPatchSize: tps } = g;
   const gw = width / p;
   const gh = height / p;
