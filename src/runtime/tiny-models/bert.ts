@@ -39,10 +39,9 @@ const SUFFIXES = ["s", "ed", "ing", "ly", "er"];
  * (BERT's ids), then printable ASCII characters with their `##` continuations, a few suffixes and whole words.
  *
  * @example
- * import { bertVocab } from "./bert.js";
  * bertVocab()["[CLS]"]; // 101
  */
-export function bertVocab(): Record<string, number> {
+function bertVocab(): Record<string, number> {
   const tokens: string[] = ["[PAD]", ...Array.from({ length: 99 }, (_, i) => `[unused${i}]`), "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
   const chars = Array.from({ length: 126 - 33 + 1 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => c === c.toLowerCase());
   tokens.push(...chars, ...chars.filter((c) => /[a-z0-9]/.test(c)).map((c) => `##${c}`), ...SUFFIXES.map((s) => `##${s}`), ...WORDS);
