@@ -1,19 +1,11 @@
-// the media behind a picture of a plan: the pixels and frames the model sees, mono pcm and a display log-mel.
+// the media behind a picture of a plan: the frames the model sees, mono pcm and a display log-mel.
 import sharp from "sharp";
 import { streamFrames } from "../modalities/video/decode.js";
-import { centreCrop, slotFrameView, slotImagePixels } from "./materialize.js";
+import { centreCrop, slotFrameView } from "./materialize.js";
 import type { SlotPlanJSON } from "./types.js";
 import { decodeAudio } from "../modalities/audio/decode.js";
 
 export type MediaInput = string | Uint8Array;
-
-/**
- * An IMAGE slot's pixels as the model sees them (decoded upright unless the plan says orient=false, resized with the
- * plan's resampler, Pillow-exact by default, and centre-cropped where the plan says so), as RGB bytes.
- */
-export async function planImagePixels(plan: SlotPlanJSON, input: MediaInput, slot: string): Promise<Uint8Array> {
-  return (await slotImagePixels(plan, input, { slot })).data;
-}
 
 /** RGB bytes scaled to another size (display only). */
 export async function scaleRgb(data: Uint8Array, from: { width: number; height: number }, width: number, height: number): Promise<Uint8Array> {

@@ -4,7 +4,8 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import sharp from "sharp";
 import { OmnispecError } from "../errors.js";
-import { displayLogMel, monoPcm, planImagePixels, scaleRgb, videoFrames, type MediaInput } from "./render-media.js";
+import { slotImagePixels } from "./materialize.js";
+import { displayLogMel, monoPcm, scaleRgb, videoFrames, type MediaInput } from "./render-media.js";
 import { line, rect, sceneToPng, sceneToSvg, stack, text, textWidth, type Scene } from "./render-svg.js";
 import type { PlanJSON, PlanStep, SlotPlanJSON } from "./types.js";
 
@@ -257,7 +258,7 @@ async function imagePanel(key: string, slot: SlotPlanJSON, input: MediaInput | u
   s.marks.push(text(PAD, 22, legend1, { size: 14, weight: "bold" }));
   s.marks.push(text(PAD, 42, clip(legend2, panelW - 2 * PAD, 12), { size: 12, fill: C.dim }));
   let pixels: Uint8Array;
-  if (input !== undefined) pixels = await scaleRgb(await planImagePixels(slot, input, key), resized, dw, dh);
+  if (input !== undefined) pixels = await scaleRgb((await slotImagePixels(slot, input, { slot: key })).data, resized, dw, dh);
   else {
     pixels = placeholder(dw, dh);
     s.marks.push(text(x0 + dw / 2, y0 + dh / 2, "metadata only: no pixels", { size: 14, fill: C.dim, anchor: "middle" }));
