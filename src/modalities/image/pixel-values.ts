@@ -9,6 +9,7 @@ import type { ResampleMethod } from "./resample/types.js";
 
 type Input = string | Uint8Array;
 
+/** A width and height in pixels. */
 export interface Size {
   width: number;
   height: number;

@@ -368,7 +368,7 @@ async function* resizedFrames(input: string, plan: DecodePlan, slot?: string): A
     for await (const f of frames) {
       const next = resize(f, width, height, { method, slot }).then((r) => {
         spare.push(f.data);
-        // the parallel resizer's shared buffer goes back to it: shared memory is freed late, and streaming memory would follow the video's length
+        // copied out so that the resizer's shared buffer can go back to it: shared memory is freed late
         if (!(r.data.buffer instanceof SharedArrayBuffer)) return { index: f.index, data: r.data, width, height };
         const data = frameBuffer(r.data.length);
         data.set(r.data);

@@ -268,8 +268,8 @@ export interface PillowSimd {
 
 /**
  * Instantiates pil.wat's module (`wasm`, its bytes) and wraps its passes: coefficients and rows are copied into its
- * linear memory, at most `limit` bytes (64 MiB, pil.wat's maximum), in chunks of rows that fit; results are copied out. Throws where WebAssembly SIMD is
- * missing. Self-contained: worker threads get its source.
+ * linear memory, at most `limit` bytes (64 MiB, pil.wat's maximum), in chunks of rows that fit; results are copied
+ * out. Throws where WebAssembly SIMD is missing. Self-contained: worker threads get its source.
  *
  * @example
  * const simd = createPillowSimd(Buffer.from(PIL_WASM_BASE64, "base64"));
