@@ -187,7 +187,7 @@ export async function openImage(input: Input, opts: DecodeImageOptions = {}): Pr
     // sharp reads the first frame of animations; the pixel limit was already checked from the header
     let pipeline = sharp(input, { limitInputPixels: false, failOn: "truncated", ignoreIcc: !cmyk, autoOrient: orient });
     if (orientation !== 1) {
-      steps.push(orient ? `orient exif ${orientation}${swapsSides(orientation) ? " (sides swapped)" : ""}` : `orient off (exif ${orientation} ignored)`);
+      steps.push(orient ? `orient exif ${orientation}${swap ? " (sides swapped)" : ""}` : `orient off (exif ${orientation} ignored)`);
     }
     if (cmyk) steps.push("cmyk to rgb");
     else if (space === "b-w" || space === "grey16") steps.push("gray to rgb");
