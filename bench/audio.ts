@@ -8,14 +8,9 @@ import { WhisperFeatureExtractor } from "@huggingface/transformers";
 import { ffmpegBinaries } from "../src/media/ffmpeg.js";
 import { decodeAudio } from "../src/modalities/audio/decode.js";
 import { logMel } from "../src/modalities/audio/log-mel.js";
-import { printResults, type BenchResult } from "./types.js";
+import { median, printResults, type BenchResult } from "./types.js";
 
 const MEDIA = process.env.OMNISPEC_MEDIA_DIR ?? fileURLToPath(new URL("../../shared/media/", import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
 async function time(f: () => unknown, runs: number, warm = 3): Promise<number> {
   for (let i = 0; i < warm; i++) await f();

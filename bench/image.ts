@@ -12,16 +12,11 @@ import { CLIP_MEAN, CLIP_STD } from "../src/modalities/image/patchify.js";
 import { imagePixelValues, imagePixelValuesBatch, type PixelValuesOptions, type Size } from "../src/modalities/image/pixel-values.js";
 import type { ResampleMethod } from "../src/modalities/image/resample/types.js";
 import { smartResize } from "../src/modalities/image/smart-resize.js";
-import { printResults, type BenchResult } from "./types.js";
+import { median, printResults, type BenchResult } from "./types.js";
 
 const MEDIA = process.env.OMNISPEC_MEDIA_DIR ?? fileURLToPath(new URL("../../shared/media/", import.meta.url));
 const CONFIG = { minPixels: 3136, maxPixels: 12845056, patchSize: 14, mergeSize: 2, temporalPatchSize: 2 } as const;
 const ROUNDS = 7;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
 const targetSize = ({ width, height }: Size): Size =>
   smartResize({ width, height, factor: CONFIG.patchSize * CONFIG.mergeSize, minPixels: CONFIG.minPixels, maxPixels: CONFIG.maxPixels });

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { smartResize } from "../src/modalities/image/smart-resize.js";
 import { tokenLayout } from "../src/positions/layout.js";
 import { ropeIndex } from "../src/positions/rope-index.js";
-import { printResults, type BenchResult } from "./types.js";
+import { median, printResults, type BenchResult } from "./types.js";
 
 // the clip's metadata (shared/media/video/bbb_480p_30s.mp4): 854x480, 24 fps, 30.02 s, so no media is needed here
 const CLIP = { width: 854, height: 480, fps: 24, seconds: 30.02 };
@@ -27,11 +27,6 @@ export function filmLayout(): ReturnType<typeof tokenLayout> {
     family: "qwen2.5-omni",
     parts: [text(24, 1000), { kind: "video", gridThw: grid, secondPerGrid: 2 / 2, audio: { melFrames } }, text(12, 2000)],
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
 }
 
 function time(f: () => unknown, runs: number): number {

@@ -13,7 +13,7 @@ import { run as runTask } from "../src/runtime/run.js";
 import type { RunResult } from "../src/runtime/types.js";
 import { ensureTinyModels } from "../src/runtime/tiny-models/index.js";
 import { defineTask } from "../src/task/define-task.js";
-import { printResults, type BenchResult } from "./types.js";
+import { median, printResults, type BenchResult } from "./types.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MODELS = resolve(ROOT, ".omnispec/models");
@@ -28,11 +28,6 @@ const classifyExact = defineTask("[IMAGE:img] -> [CATEGORY:label]");
 const asr = defineTask("[AUDIO:wav] -> [TEXT:text]");
 const sentiment = defineTask("[TEXT:review] -> [CATEGORY:sentiment]");
 const REVIEW = "A wonderful film: the story drags a little in the middle, but the acting and the music are great.";
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 async function time(n: number, work: () => Promise<unknown>): Promise<number> {
   for (let i = 0; i < 3; i++) await work();

@@ -1,14 +1,9 @@
 // tiny seeded models: generation time for every kind, the idle ensure, and load + one inference through transformers.js.
 import { rmSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { printResults, type BenchResult } from "./types.js";
+import { median, printResults, type BenchResult } from "./types.js";
 
 const dir = fileURLToPath(new URL("../tests/tmp/bench/tiny-models/", import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 export async function run(): Promise<BenchResult[]> {
   const { ensureTinyModels } = await import("../src/runtime/tiny-models/ensure.js");

@@ -46,3 +46,9 @@ function fmt(n: number): string {
   if (!Number.isFinite(n)) return "-";
   return Math.abs(n) >= 100 ? Math.round(n).toLocaleString("en-US") : n.toPrecision(3);
 }
+
+/** the middle value (the upper one of an even count), as every bench reports its rounds */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}

@@ -10,17 +10,12 @@ import { ffmpegBinaries } from "../src/media/ffmpeg.js";
 import { decodeFrames, probeVideo, streamFrames, type FrameResample, type VideoProbe } from "../src/modalities/video/decode.js";
 import { resize } from "../src/modalities/image/resample/index.js";
 import { planVideoFrames, type VideoFramePlan } from "../src/modalities/video/resize.js";
-import { peakRssMb, printResults, type BenchResult } from "./types.js";
+import { median, peakRssMb, printResults, type BenchResult } from "./types.js";
 
 const MEDIA = process.env.OMNISPEC_MEDIA_DIR ?? fileURLToPath(new URL("../../shared/media/", import.meta.url));
 const TMP = fileURLToPath(new URL("../tests/tmp/bench/", import.meta.url));
 
 const ROUNDS = 7;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
 
 /** the Qwen2.5-VL plan of a file: qwen-vl-utils 0.0.10 at 2 fps, per-frame budget from total_pixels */
 async function qwenPlan(file: string): Promise<{ plan: VideoFramePlan; video: VideoProbe }> {
