@@ -34,3 +34,4 @@ export { resize, assertResizable, resizePillow, resizePillowParallel, resizeShar
 export { patchify, patchShape, assertPatchable, normalizeTable, type PatchifyOptions, type Patches } from "./image/patchify.js";
 export { imagePixelValues, imagePixelValuesBatch, type PixelValuesOptions, type ImagePixelValues, type PixelValuesResult } from "./image/pixel-values.js";
 export { checkAspectRatio } from "./image/smart-resize.js";
+export { swapsSides } from "./image/orientation.js";

@@ -2,6 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import sharp from "sharp";
 import { OmnispecError } from "../../errors.js";
+import { swapsSides } from "./orientation.js";
 import { assertResizable, resize as resizeWith } from "./resample/index.js";
 import { growPillow } from "./resample/sharp.js";
 import type { ResampleMethod, RgbImage } from "./resample/types.js";
@@ -115,8 +116,6 @@ async function header(input: Input, slot: string | undefined, maxPixels: number)
   }
   return meta;
 }
-
-const swapsSides = (orientation: number): boolean => orientation >= 5 && orientation <= 8;
 
 /**
  * Reads an image's size and EXIF orientation from its header only (no pixels decoded), refusing images over `maxPixels`.

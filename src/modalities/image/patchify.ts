@@ -1,5 +1,6 @@
 // rescale, normalise and cut resized RGB frames into the patch rows the Qwen vision encoders read, in one pass from uint8.
 import { OmnispecError } from "../../errors.js";
+import { swapsSides } from "./orientation.js";
 import type { RgbImage } from "./resample/types.js";
 
 /** OpenAI CLIP mean/std: Qwen2-VL, Qwen2.5-VL, Qwen2.5-Omni. */
@@ -68,7 +69,7 @@ export interface PatchGeometry {
 }
 
 /** upright sides of stored pixels with EXIF `orientation` (5..8 swap them) */
-const uprightSides = (width: number, height: number, orientation = 1): [number, number] => (orientation >= 5 && orientation <= 8 ? [height, width] : [width, height]);
+const uprightSides = (width: number, height: number, orientation = 1): [number, number] => (swapsSides(orientation) ? [height, width] : [width, height]);
 
 /**
  * Where upright pixel (x, y) of a `width` x `height` picture is in the stored RGB bytes of EXIF `orientation`:

@@ -2,6 +2,7 @@
 // at a time or several at once.
 import { availableParallelism } from "node:os";
 import { OmnispecError } from "../../errors.js";
+import { swapsSides } from "./orientation.js";
 import { lap, openImage, type DecodeImageOptions, type StoredImageInfo } from "./decode.js";
 import { assertPatchable, patchify, patchShape, type Patches, type PatchifyOptions } from "./patchify.js";
 import { reuseShared } from "./resample/parallel.js";
@@ -63,7 +64,7 @@ export async function imagePixelValues(input: Input, opts: PixelValuesOptions): 
   const turnLate = opts.method === "sharp" && opts.orient !== false;
   const img = await openImage(input, turnLate ? { ...opts, orient: false } : opts);
   const orientation = turnLate ? img.original.orientation : 1;
-  const swap = orientation >= 5;
+  const swap = swapsSides(orientation);
   const upright = swap ? { width: img.height, height: img.width } : { width: img.width, height: img.height };
   const size = typeof opts.size === "function" ? opts.size(upright) : opts.size;
   assertPatchable(size.width, size.height, opts);
