@@ -267,7 +267,7 @@ describe("hostile and broken video", () => {
   it("checks the pixel limit from the probe, before decoding anything", async () => {
     await expectError(decodeFrames(f["counter.mp4"], { indices: [0], maxPixels: 96 * 48 - 1, slot: "clip" }), "media/too-large", f["counter.mp4"]);
     // a probe claiming 100000 x 100000 on a file that is not even a video: refused by the limit, never opened by ffmpeg
-    const bomb: VideoProbe = { file: f["text.mp4"], duration: 1, fps: 1, frames: 1, width: 100_000, height: 100_000, rotation: 0, codec: "h264", pixelFormat: "yuv420p", streamIndex: 0, audio: [] };
+    const bomb: VideoProbe = { file: f["text.mp4"], duration: 1, fps: 1, frames: 1, width: 100_000, height: 100_000, rotation: 0, codec: "h264", pixelFormat: "yuv420p", streamIndex: 0, audio: [], bytes: 10 };
     await expectError(decodeFrames(f["text.mp4"], { indices: [0], probe: bomb, slot: "clip" }), "media/too-large", f["text.mp4"]);
   });
 

@@ -1,9 +1,12 @@
 // decoding chosen frames of a video to upright RGB24: one bounded ffmpeg process that converts only the frames asked for.
 import { OmnispecError } from "../../errors.js";
-import { frameSyncOptions, probe, streamRaw, type MediaInfo, type VideoStreamInfo } from "../../media/ffmpeg.js";
+import { frameSyncOptions, streamRaw } from "../../media/ffmpeg.js";
 import { RESAMPLE_METHODS, resize } from "../image/resample/index.js";
 import { reuseShared } from "../image/resample/parallel.js";
 import type { ResampleMethod } from "../image/resample/types.js";
+import { probeVideo, type VideoProbe } from "./probe.js";
+
+export { probeVideo, type ProbeVideoOptions, type VideoProbe } from "./probe.js";
 
 /** Refuse frames larger than 8K UHD (7680 x 4320) unless told otherwise. */
 export const DEFAULT_MAX_FRAME_PIXELS = 7680 * 4320;
@@ -11,74 +14,6 @@ export const DEFAULT_MAX_FRAME_PIXELS = 7680 * 4320;
 export const DEFAULT_MAX_FRAMES = 768;
 /** Ten minutes. */
 export const DEFAULT_DECODE_TIMEOUT_MS = 600_000;
-
-/** A video's facts as the planners and decoders need them (sizes upright, rotation applied). */
-export interface VideoProbe {
-  file: string;
-  /** container duration in seconds */
-  duration: number;
-  /** average frame rate of the first video stream */
-  fps: number;
-  /** frame count: the container's, else duration x fps */
-  frames: number;
-  /** upright size: the stored size turned by `rotation` */
-  width: number;
-  height: number;
-  /** clockwise degrees the stored frames are turned for display (0, 90, 180, 270) */
-  rotation: number;
-  codec: string;
-  /** decoded pixel layout, e.g. `yuv420p` (empty when ffprobe does not say) */
-  pixelFormat: string;
-  /** ffprobe's index of the stream decoded */
-  streamIndex: number;
-  audio: { channels: number; sampleRate: number; codec: string }[];
-}
-
-export interface ProbeVideoOptions {
-  slot?: string;
-  timeoutMs?: number;
-}
-
-function upright(info: MediaInfo, slot?: string): { v: VideoStreamInfo; probe: VideoProbe } {
-  const v = info.video[0];
-  if (!v) {
-    throw new OmnispecError("media/no-stream", "the file has no video stream", {
-      slot,
-      file: info.file,
-      hint: info.audio.length > 0 ? "it holds only audio: use an AUDIO slot for it" : "check that the file is a video",
-    });
-  }
-  const swap = v.rotation === 90 || v.rotation === 270;
-  return {
-    v,
-    probe: {
-      file: info.file,
-      duration: info.duration,
-      fps: v.fps,
-      frames: v.frames,
-      width: swap ? v.height : v.width,
-      height: swap ? v.width : v.height,
-      rotation: v.rotation,
-      codec: v.codec,
-      pixelFormat: v.pixelFormat ?? "",
-      streamIndex: v.index,
-      audio: info.audio.map((a) => ({ channels: a.channels, sampleRate: a.sampleRate, codec: a.codec })),
-    },
-  };
-}
-
-/**
- * Probes a video without decoding it: duration, frame rate, frame count, upright size, rotation and audio streams.
- * Errors: `media/not-found`, `media/unreadable` (not a media file, or cut before its index), `media/no-stream`.
- *
- * @example
- * import { probeVideo } from "omnispec/modalities";
- * const v = await probeVideo("clip.mp4", { slot: "clip" });
- * console.log(v.frames, v.fps, v.width, v.height, v.audio.length);
- */
-export async function probeVideo(input: string, options: ProbeVideoOptions = {}): Promise<VideoProbe> {
-  return upright(await probe(input, { slot: options.slot, timeoutMs: options.timeoutMs }), options.slot).probe;
-}
 
 /** Who resizes decoded frames: one of the image resamplers (`pil`, exact Pillow bicubic, by default), or ffmpeg itself. */
 export type FrameResample = ResampleMethod | "ffmpeg";

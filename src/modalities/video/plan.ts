@@ -57,23 +57,18 @@ export async function videoHeader(value: unknown, opts: { slot: string; baseDir?
   if (given.kind === "path") {
     const file = opts.baseDir ? resolve(opts.baseDir, given.path) : given.path;
     if (!existsSync(file)) throw new OmnispecError("media/not-found", "video file does not exist", { slot, file });
-    const { probe } = await import("../../media/ffmpeg.js");
-    const info = await probe(file, { timeoutMs: opts.timeoutMs }).catch((e: unknown) => {
-      if (e instanceof OmnispecError) throw new OmnispecError(e.code, e.message.split(" (")[0], { slot, file, cause: e });
-      throw e;
-    });
-    const v = info.video[0];
-    if (!v) throw new OmnispecError("media/no-stream", "the file has no video stream", { slot, file, hint: info.audio.length > 0 ? "it has audio: use an AUDIO slot" : undefined });
-    const swap = v.rotation === 90 || v.rotation === 270;
+    // loaded on demand: metadata-only planning never loads ffmpeg's wrapper
+    const { probeVideo } = await import("./probe.js");
+    const v = await probeVideo(file, { slot, timeoutMs: opts.timeoutMs });
     return {
       totalFrames: v.frames,
       fps: v.fps,
-      width: swap ? v.height : v.width,
-      height: swap ? v.width : v.height,
-      seconds: info.duration,
+      width: v.width,
+      height: v.height,
+      seconds: v.duration,
       rotation: v.rotation,
-      audio: info.audio.map((a) => ({ channels: a.channels, sampleRate: a.sampleRate })),
-      source: { kind: "path", file, bytes: info.bytes },
+      audio: v.audio.map((a) => ({ channels: a.channels, sampleRate: a.sampleRate })),
+      source: { kind: "path", file, bytes: v.bytes },
     };
   }
   throw new OmnispecError("input/invalid", "a video is a file path, meta:frames=…,fps=…,width=…,height=…, or an object of those fields", {
