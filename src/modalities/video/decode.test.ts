@@ -37,6 +37,14 @@ function turn(d: Uint8Array, w: number, h: number, deg: number): Uint8Array {
   return out;
 }
 
+// broken files and the error each one gets, from probing and from decoding alike
+const BROKEN = [
+  ["audio-only.mp4", "media/no-stream"],
+  ["text.mp4", "media/unreadable"],
+  ["empty.mp4", "media/unreadable"],
+  ["truncated-head.mp4", "media/unreadable"],
+] as const;
+
 describe("probeVideo", () => {
   it("reads frame rate, frame count, size, duration and the audio streams", async () => {
     const v = await probeVideo(f["testsrc-audio.mp4"], { slot: "clip" });
@@ -56,12 +64,7 @@ describe("probeVideo", () => {
     expect([v.rotation, v.width, v.height]).toEqual([rotation, width, height]);
   });
 
-  it.each([
-    ["audio-only.mp4", "media/no-stream"],
-    ["text.mp4", "media/unreadable"],
-    ["empty.mp4", "media/unreadable"],
-    ["truncated-head.mp4", "media/unreadable"],
-  ] as const)("refuses %s with %s", async (name, code) => {
+  it.each(BROKEN)("refuses %s with %s", async (name, code) => {
     const e = await expectError(probeVideo(f[name], { slot: "clip" }), code, f[name]);
     if (code === "media/no-stream") expect(e.hint).toContain("AUDIO");
   });
@@ -239,12 +242,7 @@ describe("streamFrames", () => {
 });
 
 describe("hostile and broken video", () => {
-  it.each([
-    ["audio-only.mp4", "media/no-stream"],
-    ["text.mp4", "media/unreadable"],
-    ["empty.mp4", "media/unreadable"],
-    ["truncated-head.mp4", "media/unreadable"],
-  ] as const)("refuses %s with %s", async (name, code) => {
+  it.each(BROKEN)("refuses %s with %s", async (name, code) => {
     await expectError(decodeFrames(f[name], { indices: [0], slot: "clip" }), code, f[name]);
   });
 
