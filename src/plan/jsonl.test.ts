@@ -19,7 +19,10 @@ async function planText(name: string, content: string, workers: number) {
   const file = `${dir}${name}`;
   writeFileSync(file, content);
   const { sink, text } = collect();
-  const summary = await planJsonl(task, file, sink, { preset: "qwen2-vl", metadataOnly: true, workers });
+  let ticks = 0;
+  const summary = await planJsonl(task, file, sink, { preset: "qwen2-vl", metadataOnly: true, workers, onLine: () => ticks++ });
+  // the progress callback fires once per input line, blank ones included
+  expect(ticks).toBe(summary.lines);
   return { summary, lines: text().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 

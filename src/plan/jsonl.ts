@@ -30,6 +30,8 @@ export interface BatchResult {
   planned: number;
   failed: number;
   tokens: number;
+  /** input lines in the block, blank ones included */
+  lines: number;
 }
 
 export interface WorkerInit {
@@ -76,7 +78,7 @@ export async function planBlock(task: Task, batch: Batch, options: CompileOption
       out += JSON.stringify({ line: n, ...err }) + "\n";
     }
   }
-  return { id: batch.id, out: encoder.encode(out), planned, failed, tokens };
+  return { id: batch.id, out: encoder.encode(out), planned, failed, tokens, lines: lines.length };
 }
 
 /** Cuts a file into blocks of whole lines (a final line without a newline included), counting lines as it goes. */
@@ -127,21 +129,17 @@ export async function planJsonl(task: Task, file: string, out: Writable, options
   const shareable = typeof compileOptions.tokenizer !== "object" && typeof compileOptions.preset !== "object";
   const threads = wanted ?? (shareable ? availableParallelism() : 1);
   const summary: JsonlSummary = { lines: 0, planned: 0, failed: 0, total_tokens: 0 };
-  const lineCounts = new Map<number, number>();
   const write = async (r: BatchResult) => {
     summary.planned += r.planned;
     summary.failed += r.failed;
     summary.total_tokens += r.tokens;
-    const n = lineCounts.get(r.id) ?? 0;
-    lineCounts.delete(r.id);
-    if (onLine) for (let i = 0; i < n; i++) onLine();
+    if (onLine) for (let i = 0; i < r.lines; i++) onLine();
     if (r.out.length > 0 && !out.write(r.out)) await new Promise<void>((done) => out.once("drain", () => done()));
   };
 
   if (threads <= 1 || !shareable) {
     for await (const b of blocks(file)) {
       summary.lines += b.lines;
-      lineCounts.set(b.id, b.lines);
       await write(await planBlock(task, b, compileOptions, file));
     }
     return summary;
@@ -191,7 +189,6 @@ export async function planJsonl(task: Task, file: string, out: Writable, options
   try {
     for await (const b of blocks(file)) {
       summary.lines += b.lines;
-      lineCounts.set(b.id, b.lines);
       const { lines: _, ...batch } = b;
       const worker = pool[b.id % threads];
       if (worker) worker.postMessage(batch, [batch.bytes.buffer as ArrayBuffer]);
