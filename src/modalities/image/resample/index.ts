@@ -16,6 +16,8 @@ export interface ResizeOptions {
   method?: ResampleMethod;
   /** named in errors */
   slot?: string;
+  /** `pil` only: run on the worker threads, leaving this thread free to read a stream meanwhile */
+  background?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function resize(image: RgbImage, width: number, height: number, opt
   }
   switch (method) {
     case "pil":
-      return resizePillowParallel(image, width, height);
+      return resizePillowParallel(image, width, height, { background: opts.background });
     case "sharp":
       return resizeSharp(image, width, height);
     case "transformersjs":

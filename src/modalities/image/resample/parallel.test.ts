@@ -1,6 +1,10 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { resizePillow } from "./pil.js";
-import { resizePillowParallel } from "./parallel.js";
+import { pillowSimd, resizePillow } from "./pil.js";
+import { resizePillowParallel, workerSimd } from "./parallel.js";
 
 describe("resizePillowParallel", () => {
   it("serves concurrent resizes, each equal to the single-thread result", async () => {
@@ -12,5 +16,24 @@ describe("resizePillowParallel", () => {
     const sizes: [number, number][] = [[658, 434], [896, 602], [448, 308]];
     const results = await Promise.all(sizes.map(([a, b]) => resizePillowParallel(img, a, b)));
     sizes.forEach(([a, b], k) => expect(Buffer.from(results[k].data).equals(Buffer.from(resizePillow(img, a, b).data))).toBe(true));
+  });
+
+  it("runs the SIMD passes on the workers too, also under tsx, which wraps functions in __name()", () => {
+    const simd = pillowSimd() !== null;
+    const module = fileURLToPath(new URL("./parallel.ts", import.meta.url));
+    const dir = fileURLToPath(new URL("../../../../tests/tmp/", import.meta.url));
+    mkdirSync(dir, { recursive: true });
+    const script = join(dir, `worker-simd-${process.pid}.mts`);
+    writeFileSync(script, `const { workerSimd } = await import(${JSON.stringify(module)});\nconsole.log(JSON.stringify(await workerSimd()));\n`);
+    const r = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8" });
+    rmSync(script, { force: true });
+    expect(r.stderr).not.toContain("Error");
+    const answers = JSON.parse(r.stdout.trim()) as boolean[];
+    expect(answers.every((a) => a === simd)).toBe(true);
+  }, 30_000);
+
+  it("answers for every worker in this process", async () => {
+    const answers = await workerSimd();
+    expect(answers.every((a) => a === (pillowSimd() !== null))).toBe(true);
   });
 });

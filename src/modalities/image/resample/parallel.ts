@@ -25,9 +25,11 @@ const MIN_WORK_SIMD = 4 * MIN_WORK;
 /** bands per pass: enough for a fair share between threads, few enough to keep the claiming cheap */
 const BANDS = 24;
 
-// the worker runs the very same functions, sent as source so that it needs no module resolution or TS loader
+// the worker runs the very same functions, sent as source so that it needs no module resolution or TS loader;
+// __name: tsx (esbuild keepNames) wraps named inner functions in calls to a helper the worker does not have
 const workerSource = () => `
 const { parentPort } = require("node:worker_threads");
+const __name = (target) => target;
 const PRECISION_BITS = ${PRECISION_BITS};
 const HALF = ${1 << (PRECISION_BITS - 1)};
 const clip8 = ${clip8.toString()};
@@ -47,6 +49,7 @@ const pillowSimd = () => {
   return simd;
 };
 parentPort.on("message", (job) => {
+  if (job === "simd?") return parentPort.postMessage(pillowSimd() !== null);
   passBands(job);
   parentPort.postMessage(0);
 });
@@ -54,7 +57,7 @@ parentPort.on("message", (job) => {
 
 interface PoolWorker {
   worker: Worker;
-  run(job: BandedPass): Promise<void>;
+  run(job: BandedPass | "simd?"): Promise<unknown>;
 }
 
 let pool: PoolWorker[] | undefined;
@@ -66,9 +69,9 @@ function workers(): PoolWorker[] {
   pool = Array.from({ length: n }, () => {
     const worker = new Worker(source, { eval: true });
     // a worker answers its jobs in the order they were posted: a queue, so concurrent resizes never lose a job
-    const pending: { resolve: () => void; reject: (e: unknown) => void }[] = [];
-    worker.on("message", () => {
-      pending.shift()?.resolve();
+    const pending: { resolve: (answer: unknown) => void; reject: (e: unknown) => void }[] = [];
+    worker.on("message", (answer: unknown) => {
+      pending.shift()?.resolve(answer);
       if (pending.length === 0) worker.unref();
     });
     worker.on("error", (e) => {
@@ -78,8 +81,8 @@ function workers(): PoolWorker[] {
     worker.unref();
     return {
       worker,
-      run(job: BandedPass) {
-        return new Promise<void>((resolve, reject) => {
+      run(job: BandedPass | "simd?") {
+        return new Promise<unknown>((resolve, reject) => {
           pending.push({ resolve, reject });
           // a job in flight keeps the process alive until it is back
           worker.ref();
@@ -91,18 +94,29 @@ function workers(): PoolWorker[] {
   return pool;
 }
 
+/**
+ * Whether each resize worker runs the WebAssembly SIMD passes (true) or the JS ones: a check that the functions sent
+ * to the workers as source still work there, whatever transpiler produced them.
+ *
+ * @example
+ * await workerSimd(); // [true] on a two-core machine with WebAssembly SIMD
+ */
+export function workerSimd(): Promise<boolean[]> {
+  return Promise.all(workers().map((w) => w.run("simd?") as Promise<boolean>));
+}
+
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-/** Runs one pass on this thread and every worker, each claiming bands until none is left. */
-async function banded(helpers: PoolWorker[], work: Omit<BandedPass, "band" | "ctl" | "simd">, simd: boolean): Promise<void> {
+/** Runs one pass on the workers and (unless `here` is false) this thread, each claiming bands until none is left. */
+async function banded(helpers: PoolWorker[], work: Omit<BandedPass, "band" | "ctl" | "simd">, simd: boolean, here: boolean): Promise<void> {
   const job: BandedPass = { ...work, band: Math.max(1, Math.ceil(work.rows / BANDS)), ctl: new SharedArrayBuffer(8), simd };
   const bands = Math.ceil(job.rows / job.band);
   const failed = new Promise<never>((_, reject) => {
     for (const h of helpers) h.run(job).catch(reject);
   });
   failed.catch(() => undefined);
-  passBands(job);
+  if (here) passBands(job);
   // a worker busy with another resize may not have started: the bands are done when the count says so
   const ctl = new Int32Array(job.ctl);
   for (let done = Atomics.load(ctl, 1); done < bands; done = Atomics.load(ctl, 1)) {
@@ -142,21 +156,27 @@ export function reuseShared(...buffers: SharedArrayBuffer[]): void {
   idleTimer.unref();
 }
 
+export interface ParallelPillowOptions extends PillowOptions {
+  /** leave this thread free (it has a stream to read): every band runs on the workers, small images too */
+  background?: boolean;
+}
+
 /**
  * {@link resizePillow} on all cores: the same bytes, each pass cut into row bands run on worker threads and this one.
- * Small images run on this thread alone.
+ * Small images run on this thread alone, unless `background` asks to keep this thread free.
  *
  * @example
  * import { resizePillowParallel } from "omnispec/modalities";
  * const img = { data: new Uint8Array(1800 * 1200 * 3), width: 1800, height: 1200 };
  * const out = await resizePillowParallel(img, 1792, 1204); // equal to resizePillow(img, 1792, 1204)
  */
-export async function resizePillowParallel(image: RgbImage, width: number, height: number, options: PillowOptions = {}): Promise<RgbImage> {
+export async function resizePillowParallel(image: RgbImage, width: number, height: number, options: ParallelPillowOptions = {}): Promise<RgbImage> {
   const { width: inW, height: inH } = image;
   const helpers = workers();
   const simd = options.simd !== false && pillowSimd() !== null;
   const work = (width * inH + width * height) * 3 * 5;
-  if (helpers.length === 0 || work < (simd ? MIN_WORK_SIMD : MIN_WORK) || (width === inW && height === inH)) return resizePillow(image, width, height, { simd });
+  const here = !options.background;
+  if (helpers.length === 0 || (here && work < (simd ? MIN_WORK_SIMD : MIN_WORK)) || (width === inW && height === inH)) return resizePillow(image, width, height, { simd });
   const needH = width !== inW;
   const needV = height !== inH;
   const vert = pillowCoefficients(inH, height);
@@ -172,7 +192,7 @@ export async function resizePillowParallel(image: RgbImage, width: number, heigh
     const start = needV ? first : 0;
     const rows = needV ? last - first : inH;
     const dst = (tmp = shared(width * rows * 3));
-    await banded(helpers, { pass: "h", src, dst, c: pillowCoefficients(inW, width), width: inW, dstWidth: width, rowStart: start, rows }, simd);
+    await banded(helpers, { pass: "h", src, dst, c: pillowCoefficients(inW, width), width: inW, dstWidth: width, rowStart: start, rows }, simd, here);
     src = dst;
     rowOffset = start;
   }
@@ -181,7 +201,7 @@ export async function resizePillowParallel(image: RgbImage, width: number, heigh
     return { data: new Uint8Array(src, 0, width * height * 3), width, height };
   }
   const out = shared(width * height * 3);
-  await banded(helpers, { pass: "v", src, dst: out, c: vert, width, dstWidth: width, rowStart: rowOffset, rows: height }, simd);
+  await banded(helpers, { pass: "v", src, dst: out, c: vert, width, dstWidth: width, rowStart: rowOffset, rows: height }, simd, here);
   reuseShared(input, ...(tmp ? [tmp] : []));
   return { data: new Uint8Array(out, 0, width * height * 3), width, height };
 }
