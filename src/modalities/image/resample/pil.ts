@@ -5,7 +5,8 @@ import type { RgbImage } from "./types.js";
 /** 32 bits minus 8 for the result minus 2 for overflow of negative lobes, as in Pillow. */
 export const PRECISION_BITS = 22;
 const HALF = 1 << (PRECISION_BITS - 1);
-const BICUBIC_SUPPORT = 2;
+/** Pillow's bicubic filter reaches 2 samples either side. */
+export const BICUBIC_SUPPORT = 2;
 
 /**
  * Pillow's bicubic kernel with a = -0.5, written in its exact order of operations.
@@ -264,6 +265,11 @@ export interface PillowSimd {
   horizontal(src: Uint8Array, srcWidth: number, rowStart: number, rowEnd: number, c: Coefficients, dst: Uint8Array, dstWidth: number): boolean;
   /** as {@link verticalPass}; false when one output row's source rows do not fit (then run the JS pass) */
   vertical(src: Uint8Array, rowOffset: number, c: Coefficients, dst: Uint8Array, width: number, outStart: number, outEnd: number): boolean;
+  /**
+   * Both passes on `rows` source rows from `rowOffset` (all that `v` reads) kept in the module's memory between them:
+   * `h` resizes them to `outWidth`, then `v` to `dst`'s rows. False (nothing written) when they do not fit at once.
+   */
+  both(src: Uint8Array, srcWidth: number, rowOffset: number, rows: number, h: Coefficients, v: Coefficients, dst: Uint8Array, outWidth: number, outHeight: number): boolean;
 }
 
 /**
@@ -312,6 +318,30 @@ export function createPillowSimd(wasm: Uint8Array, limit = 1024 * 65536): Pillow
     return true;
   };
   return {
+    both(src, srcWidth, rowOffset, rows, h, v, dst, outWidth, outHeight) {
+      const inStride = srcWidth * 3;
+      const outStride = outWidth * 3;
+      const hb = 0;
+      const hw = hb + room(h.bounds.byteLength);
+      const vb = hw + room(h.weights.byteLength);
+      const vw = vb + room(v.bounds.byteLength);
+      const at = vw + room(v.weights.byteLength);
+      const tmp = at + room(rows * inStride);
+      const out = tmp + room(rows * outStride);
+      const end = out + room(outHeight * outStride);
+      if (end > LIMIT) return false;
+      const mem = reach(end);
+      mem.set(bytesOf(h.bounds), hb);
+      mem.set(bytesOf(h.weights), hw);
+      mem.set(bytesOf(v.bounds), vb);
+      mem.set(bytesOf(v.weights), vw);
+      held = undefined;
+      mem.set(src.subarray(rowOffset * inStride, (rowOffset + rows) * inStride), at);
+      ex.hpass(at, srcWidth, 0, rows, hb, hw, h.ksize, tmp, outWidth);
+      ex.vpass(tmp, rowOffset, vb, vw, v.ksize, out, outWidth, 0, outHeight);
+      dst.set(mem.subarray(out, out + outHeight * outStride));
+      return true;
+    },
     horizontal(src, srcWidth, rowStart, rowEnd, c, dst, dstWidth) {
       const inStride = srcWidth * 3;
       const outStride = dstWidth * 3;
@@ -456,8 +486,12 @@ export function resizePillow(image: RgbImage, width: number, height: number, opt
     // pillow only resamples the rows the vertical pass will read
     const rows = needV ? last - first : inH;
     const start = needV ? first : 0;
-    const tmp = new Uint8Array(width * rows * 3);
     const hc = pillowCoefficients(inW, width);
+    if (needV && simd) {
+      const out = new Uint8Array(width * height * 3);
+      if (simd.both(data, inW, start, rows, hc, vert, out, width, height)) return { data: out, width, height };
+    }
+    const tmp = new Uint8Array(width * rows * 3);
     if (!simd?.horizontal(data, inW, start, start + rows, hc, tmp, width)) horizontalPass(data, inW, start, start + rows, hc, tmp, width);
     src = tmp;
     rowOffset = start;

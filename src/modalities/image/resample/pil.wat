@@ -1,6 +1,7 @@
 ;; Pillow's bicubic passes (pil.ts: horizontalPass, verticalPass) in WebAssembly SIMD: i32x4 fixed-point sums that wrap
 ;; as Pillow's int32 ones do, then >> 22 and saturating narrows i32 -> i16 -> u8 (Pillow's clip8). Same bytes as pil.ts.
-;; Build: npm run build:wasm (writes pil-wasm.ts). Callers leave 64 bytes of slack after each source and destination.
+;; Build: npm run build:wasm (writes pil-wasm.ts). Callers leave 64 bytes of slack after each source and destination,
+;; and weights run at least 4 past each pixel's taps, zero (Pillow's ksize >= 5 holds that).
 (module
   ;; 1 MiB to start, at most 64 MiB (createPillowSimd works in row chunks that fit)
   (memory (export "memory") 16 1024)
@@ -20,6 +21,20 @@
         (local.set $p (i32.add (local.get $row) (i32.mul (i32.load (i32.add (local.get $bounds) (i32.shl (local.get $xx) (i32.const 3)))) (i32.const 3))))
         (local.set $n (i32.load offset=4 (i32.add (local.get $bounds) (i32.shl (local.get $xx) (i32.const 3)))))
         (local.set $k (i32.add (local.get $weights) (i32.shl (i32.mul (local.get $xx) (local.get $ksize)) (i32.const 2))))
+        (if (i32.le_s (local.get $n) (i32.const 4))
+          (then
+            ;; up to 4 taps, written out: weights past n are zero, so the extra pixels read add nothing
+            (local.set $acc (i32x4.add
+              (i32x4.add (i32x4.splat (i32.const 2097152)) (i32x4.mul (i32x4.extend_low_i16x8_u (v128.load8x8_u offset=0 (local.get $p))) (v128.load32_splat offset=0 (local.get $k))))
+              (i32x4.add (i32x4.mul (i32x4.extend_low_i16x8_u (v128.load8x8_u offset=3 (local.get $p))) (v128.load32_splat offset=4 (local.get $k)))
+                (i32x4.add (i32x4.mul (i32x4.extend_low_i16x8_u (v128.load8x8_u offset=6 (local.get $p))) (v128.load32_splat offset=8 (local.get $k))) (i32x4.mul (i32x4.extend_low_i16x8_u (v128.load8x8_u offset=9 (local.get $p))) (v128.load32_splat offset=12 (local.get $k)))))))
+            (local.set $acc (i32x4.shr_s (local.get $acc) (i32.const 22)))
+            (local.set $acc (i16x8.narrow_i32x4_s (local.get $acc) (local.get $acc)))
+            (local.set $acc (i8x16.narrow_i16x8_u (local.get $acc) (local.get $acc)))
+            (v128.store32_lane 0 (local.get $o) (local.get $acc))
+            (local.set $o (i32.add (local.get $o) (i32.const 3)))
+            (local.set $xx (i32.add (local.get $xx) (i32.const 1)))
+            (br $xloop)))
         (local.set $acc (i32x4.splat (i32.const 2097152)))
         (local.set $t (i32.const 0))
         (block $tdone (loop $tloop
