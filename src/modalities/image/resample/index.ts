@@ -6,7 +6,7 @@ import type { ResampleMethod, RgbImage } from "./types.js";
 
 export { resizePillow, pillowCoefficients, bicubicKernel, PRECISION_BITS, type Coefficients } from "./pil.js";
 export { growPillow, resizeSharp, resizeTransformersJs } from "./sharp.js";
-export { resizePillowParallel } from "./parallel.js";
+export { resizePillowAway, resizePillowParallel } from "./parallel.js";
 export type { ResampleMethod, RgbImage } from "./types.js";
 
 export const RESAMPLE_METHODS: readonly ResampleMethod[] = ["pil", "sharp", "transformersjs"];
@@ -16,8 +16,6 @@ export interface ResizeOptions {
   method?: ResampleMethod;
   /** named in errors */
   slot?: string;
-  /** `pil` only: run on the worker threads, leaving this thread free to read a stream meanwhile */
-  background?: boolean;
 }
 
 /**
@@ -49,7 +47,7 @@ export async function resize(image: RgbImage, width: number, height: number, opt
   }
   switch (method) {
     case "pil":
-      return resizePillowParallel(image, width, height, { background: opts.background });
+      return resizePillowParallel(image, width, height);
     case "sharp":
       return resizeSharp(image, width, height);
     case "transformersjs":

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { pillowSimd, resizePillow } from "./pil.js";
-import { resizePillowParallel, workerSimd } from "./parallel.js";
+import { resizePillowAway, resizePillowParallel, workerSimd } from "./parallel.js";
 
 describe("resizePillowParallel", () => {
   it("serves concurrent resizes, each equal to the single-thread result", async () => {
@@ -35,5 +35,23 @@ describe("resizePillowParallel", () => {
   it("answers for every worker in this process", async () => {
     const answers = await workerSimd();
     expect(answers.every((a) => a === (pillowSimd() !== null))).toBe(true);
+  });
+
+  it("resizes away on a worker: the same bytes, and the source's buffer back untouched", async () => {
+    const [w, h] = [854, 480];
+    const data = new Uint8Array(w * h * 3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+    const copy = data.slice();
+    const want = resizePillow({ data: copy, width: w, height: h }, 840, 476).data;
+    const { image, source } = await resizePillowAway({ data, width: w, height: h }, 840, 476);
+    expect([image.width, image.height]).toEqual([840, 476]);
+    expect(Buffer.from(image.data).equals(Buffer.from(want))).toBe(true);
+    expect(Buffer.from(source).equals(Buffer.from(copy))).toBe(true);
+    // a view into a larger buffer is copied rather than moved
+    const view = new Uint8Array(copy.length + 16).subarray(8, 8 + copy.length);
+    view.set(copy);
+    const again = await resizePillowAway({ data: view, width: w, height: h }, 840, 476);
+    expect(Buffer.from(again.image.data).equals(Buffer.from(want))).toBe(true);
+    expect(view.byteLength).toBe(copy.length);
   });
 });

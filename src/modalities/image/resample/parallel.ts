@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { PIL_WASM_BASE64 } from "./pil-wasm.js";
 import {
+  bicubicKernel,
   clip8,
   createPillowSimd,
   horizontalPass,
@@ -11,6 +12,7 @@ import {
   pillowCoefficients,
   pillowSimd,
   PRECISION_BITS,
+  BICUBIC_SUPPORT,
   resizePillow,
   verticalPass,
   type BandedPass,
@@ -32,7 +34,11 @@ const { parentPort } = require("node:worker_threads");
 const __name = (target) => target;
 const PRECISION_BITS = ${PRECISION_BITS};
 const HALF = ${1 << (PRECISION_BITS - 1)};
+const BICUBIC_SUPPORT = ${BICUBIC_SUPPORT};
 const clip8 = ${clip8.toString()};
+const bicubicKernel = ${bicubicKernel.toString()};
+const pillowCoefficients = ${pillowCoefficients.toString()};
+const resizePillow = ${resizePillow.toString()};
 const horizontalPass = ${horizontalPass.toString()};
 const verticalPass = ${verticalPass.toString()};
 const passBands = ${passBands.toString()};
@@ -50,14 +56,27 @@ const pillowSimd = () => {
 };
 parentPort.on("message", (job) => {
   if (job === "simd?") return parentPort.postMessage(pillowSimd() !== null);
+  if (job.whole) {
+    const { src, width, height, outWidth, outHeight, simd } = job.whole;
+    const out = resizePillow({ data: new Uint8Array(src), width, height }, outWidth, outHeight, { simd });
+    const dst = out.data.byteOffset === 0 && out.data.byteLength === out.data.buffer.byteLength ? out.data.buffer : out.data.slice().buffer;
+    return parentPort.postMessage({ dst, src }, [dst, src]);
+  }
   passBands(job);
   parentPort.postMessage(0);
 });
 `;
 
+/** one whole image resized on a worker: its buffer goes there and back */
+interface WholeJob {
+  whole: { src: ArrayBuffer; width: number; height: number; outWidth: number; outHeight: number; simd: boolean };
+}
+
 interface PoolWorker {
   worker: Worker;
-  run(job: BandedPass | "simd?"): Promise<unknown>;
+  /** jobs posted and not answered yet */
+  queued(): number;
+  run(job: BandedPass | WholeJob | "simd?", transfer?: ArrayBuffer[]): Promise<unknown>;
 }
 
 let pool: PoolWorker[] | undefined;
@@ -81,12 +100,13 @@ function workers(): PoolWorker[] {
     worker.unref();
     return {
       worker,
-      run(job: BandedPass | "simd?") {
+      queued: () => pending.length,
+      run(job: BandedPass | WholeJob | "simd?", transfer: ArrayBuffer[] = []) {
         return new Promise<unknown>((resolve, reject) => {
           pending.push({ resolve, reject });
           // a job in flight keeps the process alive until it is back
           worker.ref();
-          worker.postMessage(job);
+          worker.postMessage(job, transfer);
         });
       },
     };
@@ -108,21 +128,44 @@ export function workerSimd(): Promise<boolean[]> {
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-/** Runs one pass on the workers and (unless `here` is false) this thread, each claiming bands until none is left. */
-async function banded(helpers: PoolWorker[], work: Omit<BandedPass, "band" | "ctl" | "simd">, simd: boolean, here: boolean): Promise<void> {
+/** Runs one pass on this thread and every worker, each claiming bands until none is left. */
+async function banded(helpers: PoolWorker[], work: Omit<BandedPass, "band" | "ctl" | "simd">, simd: boolean): Promise<void> {
   const job: BandedPass = { ...work, band: Math.max(1, Math.ceil(work.rows / BANDS)), ctl: new SharedArrayBuffer(8), simd };
   const bands = Math.ceil(job.rows / job.band);
   const failed = new Promise<never>((_, reject) => {
     for (const h of helpers) h.run(job).catch(reject);
   });
   failed.catch(() => undefined);
-  if (here) passBands(job);
+  passBands(job);
   // a worker busy with another resize may not have started: the bands are done when the count says so
   const ctl = new Int32Array(job.ctl);
   for (let done = Atomics.load(ctl, 1); done < bands; done = Atomics.load(ctl, 1)) {
     const w = waitAsync(ctl, 1, done);
     if (w.async) await Promise.race([w.value, failed]);
   }
+}
+
+/**
+ * {@link resizePillow} of one image on a worker thread, leaving this one free (to read a stream meanwhile): the
+ * image's buffer moves to the worker and back, uncopied, as `source`; `image.data` is unusable until the promise
+ * settles. Runs here when there are no workers.
+ *
+ * @example
+ * import { resizePillowAway } from "omnispec/modalities";
+ * const frame = { data: new Uint8Array(854 * 480 * 3), width: 854, height: 480 };
+ * const { image, source } = await resizePillowAway(frame, 840, 476); // source: the frame's bytes, back for reuse
+ */
+export async function resizePillowAway(image: RgbImage, width: number, height: number, options: PillowOptions = {}): Promise<{ image: RgbImage; source: Uint8Array }> {
+  const helpers = workers();
+  const simd = options.simd !== false && pillowSimd() !== null;
+  if (helpers.length === 0) return { image: resizePillow(image, width, height, { simd }), source: image.data };
+  const { data } = image;
+  const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+  const src = whole ? (data.buffer as ArrayBuffer) : data.slice().buffer;
+  const helper = helpers.reduce((a, b) => (b.queued() < a.queued() ? b : a));
+  const job: WholeJob = { whole: { src, width: image.width, height: image.height, outWidth: width, outHeight: height, simd } };
+  const back = (await helper.run(job, [src])) as { dst: ArrayBuffer; src: ArrayBuffer };
+  return { image: { data: new Uint8Array(back.dst), width, height }, source: new Uint8Array(back.src) };
 }
 
 /** shared buffers kept for reuse: fresh pages cost a fault each (about 3 ms per 6 MB here), reused ones do not */
@@ -156,27 +199,21 @@ export function reuseShared(...buffers: SharedArrayBuffer[]): void {
   idleTimer.unref();
 }
 
-export interface ParallelPillowOptions extends PillowOptions {
-  /** leave this thread free (it has a stream to read): every band runs on the workers, small images too */
-  background?: boolean;
-}
-
 /**
  * {@link resizePillow} on all cores: the same bytes, each pass cut into row bands run on worker threads and this one.
- * Small images run on this thread alone, unless `background` asks to keep this thread free.
+ * Small images run on this thread alone.
  *
  * @example
  * import { resizePillowParallel } from "omnispec/modalities";
  * const img = { data: new Uint8Array(1800 * 1200 * 3), width: 1800, height: 1200 };
  * const out = await resizePillowParallel(img, 1792, 1204); // equal to resizePillow(img, 1792, 1204)
  */
-export async function resizePillowParallel(image: RgbImage, width: number, height: number, options: ParallelPillowOptions = {}): Promise<RgbImage> {
+export async function resizePillowParallel(image: RgbImage, width: number, height: number, options: PillowOptions = {}): Promise<RgbImage> {
   const { width: inW, height: inH } = image;
   const helpers = workers();
   const simd = options.simd !== false && pillowSimd() !== null;
   const work = (width * inH + width * height) * 3 * 5;
-  const here = !options.background;
-  if (helpers.length === 0 || (here && work < (simd ? MIN_WORK_SIMD : MIN_WORK)) || (width === inW && height === inH)) return resizePillow(image, width, height, { simd });
+  if (helpers.length === 0 || work < (simd ? MIN_WORK_SIMD : MIN_WORK) || (width === inW && height === inH)) return resizePillow(image, width, height, { simd });
   const needH = width !== inW;
   const needV = height !== inH;
   const vert = pillowCoefficients(inH, height);
@@ -192,7 +229,7 @@ export async function resizePillowParallel(image: RgbImage, width: number, heigh
     const start = needV ? first : 0;
     const rows = needV ? last - first : inH;
     const dst = (tmp = shared(width * rows * 3));
-    await banded(helpers, { pass: "h", src, dst, c: pillowCoefficients(inW, width), width: inW, dstWidth: width, rowStart: start, rows }, simd, here);
+    await banded(helpers, { pass: "h", src, dst, c: pillowCoefficients(inW, width), width: inW, dstWidth: width, rowStart: start, rows }, simd);
     src = dst;
     rowOffset = start;
   }
@@ -201,7 +238,7 @@ export async function resizePillowParallel(image: RgbImage, width: number, heigh
     return { data: new Uint8Array(src, 0, width * height * 3), width, height };
   }
   const out = shared(width * height * 3);
-  await banded(helpers, { pass: "v", src, dst: out, c: vert, width, dstWidth: width, rowStart: rowOffset, rows: height }, simd, here);
+  await banded(helpers, { pass: "v", src, dst: out, c: vert, width, dstWidth: width, rowStart: rowOffset, rows: height }, simd);
   reuseShared(input, ...(tmp ? [tmp] : []));
   return { data: new Uint8Array(out, 0, width * height * 3), width, height };
 }
