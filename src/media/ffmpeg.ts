@@ -1,5 +1,5 @@
 // the one module that talks to ffmpeg (through fluent-ffmpeg); everything else asks it for probes and raw streams.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { PassThrough } from "node:stream";
@@ -271,6 +271,93 @@ export function streamRaw(opts: RawStreamOptions): Promise<number> {
       if (drained) finish();
     });
     cmd.pipe(out, { end: true });
+  });
+}
+
+/** One packet of a stream, in the order the file stores them (decode order). */
+export interface StreamPacket {
+  /** presentation time stamp in the stream's time base; undefined where the file gives none */
+  pts: number | undefined;
+  /** decoding time stamp, likewise */
+  dts: number | undefined;
+  /** a keyframe (the container's sync sample) */
+  key: boolean;
+  /** to be decoded but not shown (an edit list cuts it) */
+  discard: boolean;
+}
+
+export interface PacketIndex {
+  /** ffprobe's index of the stream listed */
+  streamIndex: number;
+  /** every packet of the stream in decode order */
+  packets: StreamPacket[];
+  /** the stream's time base, numerator and denominator */
+  timeBase: [number, number];
+  /** the container's start time in microseconds: ffmpeg's input `-ss` counts from it */
+  startMicros: number;
+}
+
+/** the decimal seconds ffprobe prints, as whole microseconds without going through a float */
+function micros(seconds: string): number | undefined {
+  const m = /^(-?)(\d+)(?:\.(\d{1,6}))?$/.exec(seconds.trim());
+  if (!m) return undefined;
+  return (m[1] ? -1 : 1) * (Number(m[2]) * 1e6 + Number((m[3] ?? "").padEnd(6, "0")));
+}
+
+/**
+ * Lists the packets of one stream (an index, or a specifier such as `v:0`) with ffprobe (demuxing only, nothing is
+ * decoded): time stamps, keyframes, the time base. Resolves undefined when ffprobe fails, times out, or the list would pass `maxBytes` of output: callers treat
+ * the index as an optimisation, never as a requirement.
+ *
+ * @example
+ * import { packetIndex } from "omnispec/media";
+ * const index = await packetIndex("clip.mp4", 0);
+ * console.log(index?.packets.filter((p) => p.key).length);
+ */
+export function packetIndex(file: string, stream: number | string, opts: { timeoutMs?: number; maxBytes?: number } = {}): Promise<PacketIndex | undefined> {
+  const { ffprobe } = ffmpegBinaries();
+  const maxBytes = opts.maxBytes ?? 64 << 20;
+  return new Promise((resolve) => {
+    const args = ["-v", "error", "-select_streams", String(stream), "-show_entries", "packet=pts,dts,flags:stream=index,time_base:format=start_time", "-of", "csv", file];
+    const child = spawn(ffprobe, args, { stdio: ["ignore", "pipe", "ignore"], windowsHide: true });
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let settled = false;
+    const finish = (r: PacketIndex | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (child.exitCode === null) child.kill("SIGKILL");
+      resolve(r);
+    };
+    const timer = setTimeout(() => finish(undefined), opts.timeoutMs ?? 60_000);
+    child.stdout.on("data", (c: Buffer) => {
+      bytes += c.length;
+      if (bytes > maxBytes) finish(undefined);
+      else chunks.push(c);
+    });
+    child.on("error", () => finish(undefined));
+    child.on("close", (code) => {
+      if (code !== 0) return finish(undefined);
+      const packets: StreamPacket[] = [];
+      let timeBase: [number, number] | undefined;
+      let streamIndex = -1;
+      let startMicros = 0;
+      for (const line of Buffer.concat(chunks).toString("latin1").split("\n")) {
+        const f = line.trim().split(",");
+        if (f[0] === "packet") {
+          const [pts, dts] = [f[1], f[2]].map((v) => (v !== "" && Number.isSafeInteger(Number(v)) ? Number(v) : undefined));
+          packets.push({ pts, dts, key: f[3]?.includes("K") ?? false, discard: f[3]?.includes("D") ?? false });
+        } else if (f[0] === "stream") {
+          streamIndex = Number(f[1]);
+          const [n, d] = (f[2] ?? "").split("/").map(Number);
+          if (Number.isSafeInteger(n) && Number.isSafeInteger(d) && n > 0 && d > 0) timeBase = [n, d];
+        } else if (f[0] === "format") {
+          startMicros = micros(f[1] ?? "") ?? 0;
+        }
+      }
+      finish(timeBase && streamIndex >= 0 ? { streamIndex, packets, timeBase, startMicros } : undefined);
+    });
   });
 }
 

@@ -14,7 +14,9 @@ export {
   decodeFrames,
   streamFrames,
   probeVideo,
+  packetsOf,
   selectExpression,
+  defaultDecodeProcesses,
   DEFAULT_MAX_FRAMES,
   DEFAULT_MAX_FRAME_PIXELS,
   type DecodeFramesOptions,
@@ -23,6 +25,7 @@ export {
   type VideoFrame,
   type VideoProbe,
 } from "./video/decode.js";
+export { splitPoints, planSegments, type SplitPoint, type DecodeSegment } from "./video/segments.js";
 export { contactSheet, type ContactSheetOptions } from "./video/contact-sheet.js";
 export * from "./audio/index.js";
 export { parseBox, boxToModel, boxFromModel, boxText, type Box } from "./box/convention.js";
@@ -30,7 +33,7 @@ export { serialiseTable } from "./struct/plan.js";
 export { estimateCounter, loadTokenizer, type TextCounter } from "./text/tokenizer.js";
 export { classifyMediaValue, type MediaValueKind } from "./media-value.js";
 export { decodeImage, openImage, readImageSize, DEFAULT_MAX_PIXELS, type DecodedImage, type OpenedImage, type ImageSize, type DecodeImageOptions } from "./image/decode.js";
-export { resize, assertResizable, resizePillow, resizePillowParallel, resizeSharp, growPillow, resizeTransformersJs, RESAMPLE_METHODS, type ResampleMethod, type RgbImage } from "./image/resample/index.js";
+export { resize, assertResizable, resizePillow, resizePillowAway, resizePillowParallel, resizeSharp, growPillow, resizeTransformersJs, RESAMPLE_METHODS, type ResampleMethod, type RgbImage } from "./image/resample/index.js";
 export { patchify, patchShape, assertPatchable, normalizeTable, type PatchifyOptions, type Patches } from "./image/patchify.js";
 export { imagePixelValues, imagePixelValuesBatch, type PixelValuesOptions, type ImagePixelValues, type PixelValuesResult } from "./image/pixel-values.js";
 export { checkAspectRatio } from "./image/smart-resize.js";

@@ -214,7 +214,7 @@ async function materializeVideo(slot: string, plan: SlotPlanJSON, value: unknown
   if (!frames || !resized || !original || !patch) throw new OmnispecError("plan/unsupported", "the video plan has no frames, size or grid to follow", { slot });
   const view = slotFrameView(plan, slot);
   // the probe is checked against the plan before ffmpeg starts
-  const video = await probeVideo(input, { slot });
+  const video = await probeVideo(input, { slot, packets: true });
   if (video.width !== original.width || video.height !== original.height) {
     throw new OmnispecError("plan/mismatch", `the frames of "${slot}" decode at ${video.width}x${video.height}, the plan says ${original.width}x${original.height}`, {
       slot,

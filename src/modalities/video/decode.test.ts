@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COUNTER, counterValue, videoFixtures, type VideoFixtureName } from "../../../tests/fixtures/videos.js";
 import { OmnispecError } from "../../errors.js";
 import { resize } from "../image/resample/index.js";
-import { streamRaw } from "../../media/ffmpeg.js";
-import { decodeFrames, probeVideo, selectExpression, streamFrames, type VideoProbe } from "./decode.js";
+import { packetIndex, streamRaw } from "../../media/ffmpeg.js";
+import { decodeFrames, packetsOf, probeVideo, selectExpression, streamFrames, type VideoProbe } from "./decode.js";
+import { splitPoints } from "./segments.js";
 import { sampleFrames } from "./sample-frames.js";
 
 let f: Record<VideoFixtureName, string>;
@@ -135,10 +137,10 @@ describe("decodeFrames", () => {
       expect(Buffer.from(r.frames[k]).equals(Buffer.from(pil.data))).toBe(true);
     }
     expect(r.frames[1]).toBe(r.frames[3]);
-    expect(r.steps[r.steps.length - 1]).toBe(`resize: ${native.width}x${native.height} -> ${w}x${h} with Pillow-exact bicubic, on worker threads while ffmpeg decodes on`);
+    expect(r.steps[r.steps.length - 1]).toBe(`resize: ${native.width}x${native.height} -> ${w}x${h} with Pillow-exact bicubic, on a worker thread while ffmpeg decodes on`);
   });
 
-  it("hands each frame out in memory of its own when the parallel resizer did the work (its shared buffers are reused)", async () => {
+  it("hands each frame out in memory of its own, resized on a worker thread", async () => {
     const indices = [0, 5, 10, 19];
     const native = await decodeFrames(f["testsrc-vga.mp4"], { indices });
     const r = await decodeFrames(f["testsrc-vga.mp4"], { indices, width: 600, height: 448 });
@@ -170,6 +172,84 @@ describe("decodeFrames", () => {
       await streamRaw({ input: f["counter.mp4"], inputOptions: ["-ss", String(t)], outputOptions: ["-frames:v", "1", "-pix_fmt", "rgb24"], format: "rawvideo", onData: (c) => chunks.push(c) });
       expect(counterValue(Buffer.concat(chunks), COUNTER.width, COUNTER.height)).toBe(s.indices[k]);
     }
+  });
+});
+
+describe("decodeFrames side by side", () => {
+  const every3 = Array.from({ length: 67 }, (_, i) => i * 3);
+  const bytes = (r: { frames: Uint8Array[] }) => r.frames.map((d) => Buffer.from(d).toString("base64"));
+  /** ffmpeg processes this test process has running */
+  const ffmpegChildren = () => (spawnSync("pgrep", ["-P", String(process.pid), "-f", "ffmpeg"], { encoding: "utf8" }).stdout ?? "").trim().split("\n").filter(Boolean).length;
+
+  it("splits only at keyframes no frame reaches across: all of a closed-GOP clip's, not an open-GOP keyframe", async () => {
+    const v = await probeVideo(f["counter.mp4"]);
+    const index = (await packetIndex(f["counter.mp4"], v.streamIndex))!;
+    expect(index.packets).toHaveLength(200);
+    const keys = index.packets.flatMap((p, i) => (p.key ? [i] : []));
+    expect(keys.length).toBeGreaterThanOrEqual(4);
+    expect(splitPoints(index.packets, v.frames)?.map((p) => p.frame)).toEqual(keys);
+    const og = await probeVideo(f["counter-opengop.mp4"]);
+    const ogIndex = (await packetIndex(f["counter-opengop.mp4"], og.streamIndex))!;
+    const ogKeys = ogIndex.packets.flatMap((p, i) => (p.key ? [i] : []));
+    const points = splitPoints(ogIndex.packets, og.frames)!.map((p) => p.frame);
+    // the keyframe stored 98th is shown as frame 100: frames 98 and 99 are stored after it
+    expect(ogKeys).toEqual([0, 50, 98, 150]);
+    expect(points).toEqual([0, 50, 150]);
+  });
+
+  it.each(["counter.mp4", "counter-opengop.mp4"] as const)("gives %s's frames byte for byte as one pass does, native and resized", async (name) => {
+    const one = await decodeFrames(f[name], { indices: every3, processes: 1 });
+    expect(one.steps.some((s) => s.endsWith("in one ffmpeg pass"))).toBe(true);
+    for (const processes of [2, 3]) {
+      const r = await decodeFrames(f[name], { indices: every3, processes });
+      expect(r.steps.some((s) => new RegExp(`in \\d+ stretches from the keyframes at frames 0, .*${Math.min(processes, 3)} ffmpeg processes side by side`).test(s))).toBe(true);
+      expect(values(r)).toEqual(every3);
+      expect(bytes(r)).toEqual(bytes(one));
+    }
+    const sized = { indices: every3, width: 80, height: 40 };
+    expect(bytes(await decodeFrames(f[name], { ...sized, processes: 2 }))).toEqual(bytes(await decodeFrames(f[name], { ...sized, processes: 1 })));
+  });
+
+  it("seeks to the keyframe before a late first frame, in one process too", async () => {
+    const v = await probeVideo(f["counter.mp4"]);
+    const keys = (await packetIndex(f["counter.mp4"], v.streamIndex))!.packets.flatMap((p, i) => (p.key ? [i] : []));
+    const before = keys.filter((k) => k <= 170).pop()!;
+    const r = await decodeFrames(f["counter.mp4"], { indices: [199, 170], processes: 1, probe: v });
+    expect(values(r)).toEqual([199, 170]);
+    expect(r.steps.some((s) => s.includes(`from the keyframe at frame ${before} (seeking to`) && s.endsWith("in one ffmpeg pass"))).toBe(true);
+  });
+
+  it("starts the packet list with the probe when asked, for the decode that follows", async () => {
+    const v = await probeVideo(f["counter.mp4"], { packets: true });
+    const index = await packetsOf(v);
+    expect(index?.streamIndex).toBe(v.streamIndex);
+    expect(index?.packets).toHaveLength(v.frames);
+    expect(packetsOf(await probeVideo(f["counter.mp4"]))).toBeUndefined();
+    expect(values(await decodeFrames(f["counter.mp4"], { indices: [5, 120], probe: v }))).toEqual([5, 120]);
+  });
+
+  it("gives a truncated file's frames, then the error one pass gives (its packet list ends early: no split)", async () => {
+    const indices = [0, 20, 40, 150];
+    const seen: number[] = [];
+    const err = await (async () => {
+      for await (const fr of streamFrames(f["truncated-tail.mp4"], { indices, processes: 2, slot: "clip" })) seen.push(fr.index);
+    })().then(() => undefined, (e: unknown) => e as OmnispecError);
+    const one = await decodeFrames(f["truncated-tail.mp4"], { indices, processes: 1, slot: "clip" }).then(() => undefined, (e: unknown) => e as OmnispecError);
+    expect(err?.code).toBe("media/unreadable");
+    expect(err?.message).toBe(one?.message);
+    expect(err?.message).toContain("ended before frame 40");
+    expect(seen).toEqual([0, 20]);
+  });
+
+  it("stops every ffmpeg when the loop ends early", async () => {
+    const seen: number[] = [];
+    for await (const fr of streamFrames(f["counter.mp4"], { indices: every3, width: 80, height: 40, processes: 3 })) {
+      seen.push(fr.index);
+      if (seen.length === 2) break;
+    }
+    expect(seen).toEqual([0, 3]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ffmpegChildren()).toBe(0);
   });
 });
 
@@ -265,7 +345,7 @@ describe("hostile and broken video", () => {
   it("checks the pixel limit from the probe, before decoding anything", async () => {
     await expectError(decodeFrames(f["counter.mp4"], { indices: [0], maxPixels: 96 * 48 - 1, slot: "clip" }), "media/too-large", f["counter.mp4"]);
     // a probe claiming 100000 x 100000 on a file that is not even a video: refused by the limit, never opened by ffmpeg
-    const bomb: VideoProbe = { file: f["text.mp4"], duration: 1, fps: 1, frames: 1, width: 100_000, height: 100_000, rotation: 0, codec: "h264", pixelFormat: "yuv420p", streamIndex: 0, audio: [], bytes: 10 };
+    const bomb: VideoProbe = { file: f["text.mp4"], duration: 1, fps: 1, frames: 1, width: 100_000, height: 100_000, rotation: 0, codec: "h264", format: "mov,mp4,m4a,3gp,3g2,mj2", pixelFormat: "yuv420p", streamIndex: 0, audio: [], bytes: 10 };
     await expectError(decodeFrames(f["text.mp4"], { indices: [0], probe: bomb, slot: "clip" }), "media/too-large", f["text.mp4"]);
   });
 
@@ -281,6 +361,7 @@ describe("hostile and broken video", () => {
     [{ indices: [0], width: 32 }, "two positive integers"],
     [{ indices: [0], width: 0, height: 10 }, "two positive integers"],
     [{ indices: [0], width: 10, height: 10, resample: "lanczos" as never }, "unknown frame resampler"],
+    [{ indices: [0], processes: 0 }, "processes must be a positive integer"],
   ])("refuses bad options %j", async (opts, message) => {
     const e = await expectError(decodeFrames(f["counter.mp4"], { ...opts, slot: "clip" }), "input/invalid");
     expect(e.message).toContain(message);

@@ -1,12 +1,14 @@
 // decoding chosen frames of a video to upright RGB24: one bounded ffmpeg process that converts only the frames asked for.
+import { availableParallelism } from "node:os";
 import { OmnispecError } from "../../errors.js";
-import { frameSyncOptions, streamRaw } from "../../media/ffmpeg.js";
+import { frameSyncOptions, packetIndex, streamRaw, type PacketIndex } from "../../media/ffmpeg.js";
 import { RESAMPLE_METHODS, resize } from "../image/resample/index.js";
-import { reuseShared } from "../image/resample/parallel.js";
+import { resizePillowAway } from "../image/resample/parallel.js";
 import type { ResampleMethod } from "../image/resample/types.js";
-import { probeVideo, type VideoProbe } from "./probe.js";
+import { packetsOf, probeVideo, type VideoProbe } from "./probe.js";
+import { planSegments, splitPoints, type DecodeSegment } from "./segments.js";
 
-export { probeVideo, type ProbeVideoOptions, type VideoProbe } from "./probe.js";
+export { packetsOf, probeVideo, type ProbeVideoOptions, type VideoProbe } from "./probe.js";
 
 /** Refuse frames larger than 8K UHD (7680 x 4320) unless told otherwise. */
 export const DEFAULT_MAX_FRAME_PIXELS = 7680 * 4320;
@@ -14,6 +16,19 @@ export const DEFAULT_MAX_FRAME_PIXELS = 7680 * 4320;
 export const DEFAULT_MAX_FRAMES = 768;
 /** Ten minutes. */
 export const DEFAULT_DECODE_TIMEOUT_MS = 600_000;
+/** decoded frames a stretch decoded side by side may hold while the stretch before it is handed out */
+const AHEAD_BYTES = 48 << 20;
+
+/**
+ * How many ffmpeg processes {@link decodeFrames} runs at once by default: one per core, at most 4.
+ *
+ * @example
+ * import { defaultDecodeProcesses } from "omnispec/modalities";
+ * defaultDecodeProcesses(); // 2 on a two-core machine
+ */
+export function defaultDecodeProcesses(): number {
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
 
 /** Who resizes decoded frames: one of the image resamplers (`pil`, exact Pillow bicubic, by default), or ffmpeg itself. */
 export type FrameResample = ResampleMethod | "ffmpeg";
@@ -40,6 +55,12 @@ export interface DecodeFramesOptions {
   maxPixels?: number;
   /** a probe of this file already made, to skip probing it again */
   probe?: VideoProbe;
+  /**
+   * ffmpeg processes decoding at once, each a stretch of the video from its own keyframe (MP4/MOV files with closed
+   * GOPs; others decode in one pass): the same pixels, sooner. Default {@link defaultDecodeProcesses}; 1 decodes in one
+   * ffmpeg process, which still starts at the last keyframe before the first frame asked for.
+   */
+  processes?: number;
 }
 
 /** One decoded frame: RGB24, `width * height * 3` bytes, upright. */
@@ -71,7 +92,15 @@ interface DecodePlan {
   width: number;
   height: number;
   resample?: ResampleMethod;
-  outputOptions: string[];
+  /** ffmpeg's filters after `select`: rotation, and the resize when ffmpeg does it */
+  filters: string[];
+  /** the stretches decoded, each by its own ffmpeg process; one unless the file allows more */
+  segments: DecodeSegment[];
+  /** ffmpeg processes at once, and the decoding threads each gets (undefined: ffmpeg's choice) */
+  processes: number;
+  threads?: number;
+  /** the stream's time base and the container's start, to turn a keyframe's time stamp into `-ss` */
+  index?: Pick<PacketIndex, "timeBase" | "startMicros">;
   steps: string[];
   deadline: number;
 }
@@ -148,15 +177,29 @@ async function planDecode(input: string, o: DecodeFramesOptions): Promise<Decode
   const inFfmpeg = scaled && resample === "ffmpeg";
   // as ffmpeg's autorotation, but applied after select: only the chosen frames are turned
   const turn: Record<number, string[]> = { 90: ["transpose=clock"], 180: ["hflip", "vflip"], 270: ["transpose=cclock"] };
-  const filters = [`select='${selectExpression(wanted)}'`, ...(turn[video.rotation] ?? [])];
+  const filters = [...(turn[video.rotation] ?? [])];
   // full colour resolution (4:4:4, or full_chroma_int): without it colour edges land 150-255 levels off Pillow
   const yuv = /^yuv(j?)4[24][024]p$/.exec(video.pixelFormat);
   if (inFfmpeg) filters.push(yuv ? `scale=${width}:${height}:flags=bicubic,format=yuv${yuv[1]}444p` : `scale=${width}:${height}:flags=bicubic+full_chroma_int`);
-  const how = resample === "pil" ? "Pillow-exact bicubic, on worker threads while ffmpeg decodes on" : `${resample}, while ffmpeg decodes on`;
+  const processes = o.processes ?? defaultDecodeProcesses();
+  if (!Number.isInteger(processes) || processes < 1) {
+    throw new OmnispecError("input/invalid", `processes must be a positive integer, got ${String(processes)}`, { slot, file: input, value: processes, hint: "pass 1 for one ffmpeg process, or leave it out" });
+  }
+  const cut = await cutDecode(input, video, wanted, processes, (o.width ?? video.width) * (o.height ?? video.height) * 3, started + timeoutMs);
+  const { segments } = cut;
+  const side = Math.min(processes, segments.length);
+  const threads = side > 1 ? Math.max(1, Math.floor(availableParallelism() / side)) : undefined;
+  const how = resample === "pil" ? "Pillow-exact bicubic, on a worker thread while ffmpeg decodes on" : `${resample}, while ffmpeg decodes on`;
+  const from = (seg: DecodeSegment) => (seg.pts === undefined || !cut.index ? "" : `, from the keyframe at frame ${seg.start} (seeking to ${seekTime(seg.pts, cut.index)} s)`);
+  const starts = segments.map((seg) => seg.start);
   const steps = [
     `probe: ${video.codec} ${video.width}x${video.height} (upright) @ ${Number(video.fps.toFixed(3))} fps, ${video.frames} frames, ${Number(video.duration.toFixed(3))} s`,
     ...(video.rotation ? [`rotate: ${video.rotation}° clockwise (the stream's display matrix), selected frames only`] : []),
-    `select: ${wanted.length} distinct frame(s) of ${video.frames}, ${wanted[0]}..${wanted[wanted.length - 1]}, in one ffmpeg pass`,
+    `select: ${wanted.length} distinct frame(s) of ${video.frames}, ${wanted[0]}..${wanted[wanted.length - 1]}` +
+      (segments.length === 1
+        ? `${from(segments[0])}, in one ffmpeg pass`
+        : `, in ${segments.length} stretches from the keyframes at frames ${starts.length > 8 ? `${starts.slice(0, 8).join(", ")}, ...` : starts.join(", ")}, ` +
+          `${side} ffmpeg processes side by side (${threads} decoding thread${threads === 1 ? "" : "s"} each)`),
     ...(inFfmpeg ? [`resize: ${video.width}x${video.height} -> ${width}x${height} with ffmpeg bicubic (not Pillow-exact)`] : []),
     "convert: rgb24",
     ...(scaled && !inFfmpeg ? [`resize: ${video.width}x${video.height} -> ${width}x${height} with ${how}`] : []),
@@ -169,20 +212,78 @@ async function planDecode(input: string, o: DecodeFramesOptions): Promise<Decode
     width,
     height,
     ...(scaled && !inFfmpeg ? { resample: resample as ResampleMethod } : {}),
-    outputOptions: [
-      "-map", `0:${video.streamIndex}`, "-an", "-sn", "-dn",
-      "-vf", filters.join(","),
-      ...frameSyncOptions(),
-      "-frames:v", String(wanted.length),
-      "-pix_fmt", "rgb24",
-    ],
+    filters,
+    segments,
+    processes,
+    ...(threads ? { threads } : {}),
+    ...(cut.index ? { index: cut.index } : {}),
     steps,
     deadline: started + timeoutMs,
   };
 }
 
-function shortfall(input: string, plan: DecodePlan, got: number, slot?: string): OmnispecError {
-  const missing = plan.wanted[got];
+/**
+ * Where the decode of `wanted` may start and split: from the file's packet list (MP4/MOV only, whose seeks go by the
+ * index), the closed keyframes that a seek reaches for sure; then stretches of about equal work, enough of them that
+ * a stretch waiting its turn holds at most {@link AHEAD_BYTES}. Anything unusual decodes in one stretch from frame 0.
+ */
+async function cutDecode(input: string, video: VideoProbe, wanted: number[], processes: number, frameBytes: number, deadline: number): Promise<{ segments: DecodeSegment[]; index?: PacketIndex }> {
+  const whole = { segments: [{ start: 0, wanted }] };
+  const seekable = /\b(mov|mp4)\b/.test(video.format) && wanted[wanted.length - 1] < video.frames;
+  if (!seekable || (processes === 1 && wanted[0] === 0)) return whole;
+  const index = (await packetsOf(video)) ?? (await packetIndex(input, video.streamIndex, { timeoutMs: Math.max(1, Math.min(60_000, deadline - Date.now())) }));
+  if (!index) return whole;
+  const micros = (ts: number) => scaleMicros(ts, index.timeBase);
+  // a seek lands on the keyframe aimed at only if no other keyframe follows within the aim (and a margin)
+  const points = splitPoints(index.packets, video.frames)?.filter((p) => p.next === undefined || micros(p.next) > micros(p.pts) + SEEK_AHEAD_US + 20_000n);
+  if (!points) return whole;
+  const perStretch = Math.max(8, Math.floor(AHEAD_BYTES / frameBytes));
+  const count = processes === 1 ? 1 : Math.max(processes, Math.ceil(wanted.length / perStretch));
+  const order = Float64Array.from(index.packets, (p) => p.pts ?? 0).sort();
+  const segments = planSegments(wanted, points, count).map((seg) => (seg.pts === undefined ? seg : { ...seg, wantedPts: seg.wanted.map((n) => order[n]) }));
+  return { segments, index };
+}
+
+/**
+ * How far past a keyframe a seek aims: ffmpeg up to 5.x moves a seek in a video with B-frames 3/23 s earlier (it
+ * guesses the demuxer seeks by decoding time); aiming this far past lands on the keyframe either way, and frames are
+ * then picked by their time stamps.
+ */
+const SEEK_AHEAD_US = 131_435n;
+
+/** a time stamp as whole microseconds, rounded up */
+function scaleMicros(ts: number, [num, den]: [number, number]): bigint {
+  const scaled = BigInt(ts) * BigInt(num) * 1_000_000n;
+  const d = BigInt(den);
+  return scaled / d + (scaled % d > 0n ? 1n : 0n);
+}
+
+/** `-ss` for a stretch from the keyframe at `pts`: exact decimal seconds after the container's start */
+function seekTime(pts: number, index: Pick<PacketIndex, "timeBase" | "startMicros">): string {
+  let us = scaleMicros(pts, index.timeBase) + SEEK_AHEAD_US - BigInt(index.startMicros);
+  if (us < 0n) us = 0n;
+  return `${us / 1_000_000n}.${String(us % 1_000_000n).padStart(6, "0")}`;
+}
+
+/** ffmpeg's options for one stretch: seek to its keyframe and pick its frames by time stamp, or count them from frame 0 */
+function segmentOptions(plan: DecodePlan, seg: DecodeSegment): { inputOptions: string[]; outputOptions: string[] } {
+  const seek = seg.wantedPts && plan.index ? ["-copyts", "-noaccurate_seek", "-ss", seekTime(seg.pts!, plan.index)] : [];
+  const select = seek.length > 0 ? seg.wantedPts!.map((t) => `eq(pts,${t})`).join("+") : selectExpression(seg.wanted);
+  return {
+    // side by side, each ffmpeg keeps to its share of the cores: decoding threads, and one thread for the filters
+    inputOptions: ["-loglevel", "error", "-noautorotate", ...(plan.threads ? ["-filter_threads", "1", "-threads", String(plan.threads)] : []), ...seek],
+    outputOptions: [
+      "-map", `0:${plan.video.streamIndex}`, "-an", "-sn", "-dn",
+      "-vf", [`select='${select}'`, ...plan.filters].join(","),
+      ...frameSyncOptions(),
+      "-frames:v", String(seg.wanted.length),
+      "-pix_fmt", "rgb24",
+    ],
+  };
+}
+
+function shortfall(input: string, plan: DecodePlan, missing: number, slot?: string): OmnispecError {
+  const got = plan.wanted.indexOf(missing);
   if (missing >= plan.video.frames) {
     return new OmnispecError("media/frame-count", `frame ${missing} asked for, the video has ${plan.video.frames} frames`, {
       slot,
@@ -209,11 +310,13 @@ function frameBuffer(size: number): Uint8Array {
 }
 
 /**
- * The frames as ffmpeg outputs them, never more than two waiting: ffmpeg is paused while the consumer is busy.
- * Each frame is read into `take()`, a fresh buffer unless the caller recycles them.
+ * The frames of one stretch as ffmpeg outputs them, never more than two waiting: ffmpeg is paused while the consumer
+ * is busy. Each frame is read into `take()`, a fresh buffer unless the caller recycles them. Aborting `stop` kills
+ * ffmpeg and ends the frames without an error.
  */
-async function* ffmpegFrames(input: string, plan: DecodePlan, slot?: string, take?: () => Uint8Array): AsyncGenerator<VideoFrame, void, undefined> {
-  const { ffWidth: width, ffHeight: height, wanted } = plan;
+async function* ffmpegFrames(input: string, plan: DecodePlan, seg: DecodeSegment, slot?: string, take?: () => Uint8Array, stop?: AbortSignal): AsyncGenerator<VideoFrame, void, undefined> {
+  const { ffWidth: width, ffHeight: height } = plan;
+  const { wanted } = seg;
   const size = width * height * 3;
   const ready: VideoFrame[] = [];
   const next = take ?? (() => frameBuffer(size));
@@ -225,11 +328,15 @@ async function* ffmpegFrames(input: string, plan: DecodePlan, slot?: string, tak
   let wake: (() => void) | undefined;
   let drained: (() => void) | undefined;
   const abort = new AbortController();
+  const halt = () => {
+    abort.abort();
+    wake?.();
+  };
+  stop?.addEventListener("abort", halt, { once: true });
   const timeoutMs = Math.max(1, plan.deadline - Date.now());
   const run = streamRaw({
     input,
-    inputOptions: ["-loglevel", "error", "-noautorotate"],
-    outputOptions: plan.outputOptions,
+    ...segmentOptions(plan, seg),
     format: "rawvideo",
     maxBytes: size * wanted.length,
     timeoutMs,
@@ -264,6 +371,7 @@ async function* ffmpegFrames(input: string, plan: DecodePlan, slot?: string, tak
   );
   try {
     for (;;) {
+      if (stop?.aborted) return;
       const frame = ready.shift();
       if (frame) {
         if (ready.length < 2 && drained) {
@@ -278,8 +386,9 @@ async function* ffmpegFrames(input: string, plan: DecodePlan, slot?: string, tak
       wake = undefined;
     }
     if (failure) throw failure;
-    if (got < wanted.length) throw shortfall(input, plan, got, slot);
+    if (got < wanted.length) throw shortfall(input, plan, wanted[got], slot);
   } finally {
+    stop?.removeEventListener("abort", halt);
     if (!done) {
       abort.abort();
       drained?.();
@@ -289,35 +398,117 @@ async function* ffmpegFrames(input: string, plan: DecodePlan, slot?: string, tak
 }
 
 /**
- * Decodes and resizes each frame as it arrives, a bounded number at a time, handing them on in order; the decoded
- * frames live in a few buffers used over and over, so that memory does not follow the video's length.
+ * Decodes and resizes each frame of one stretch as it arrives, a bounded number at a time, handing them on in order;
+ * the decoded frames live in a few buffers used over and over, so that memory does not follow the video's length.
  */
-async function* resizedFrames(input: string, plan: DecodePlan, slot?: string): AsyncGenerator<VideoFrame, void, undefined> {
+async function* resizedFrames(input: string, plan: DecodePlan, seg: DecodeSegment, slot?: string, stop?: AbortSignal): AsyncGenerator<VideoFrame, void, undefined> {
   const { width, height } = plan;
   const method = plan.resample;
   const spare: Uint8Array[] = [];
   const size = plan.ffWidth * plan.ffHeight * 3;
-  const frames = ffmpegFrames(input, plan, slot, () => spare.pop() ?? frameBuffer(size));
+  const frames = ffmpegFrames(input, plan, seg, slot, () => spare.pop() ?? frameBuffer(size), stop);
   const pending: Promise<VideoFrame>[] = [];
   try {
     for await (const f of frames) {
-      const next = resize(f, width, height, { method, slot }).then((r) => {
-        spare.push(f.data);
-        // copied out so that the resizer's shared buffer can go back to it: shared memory is freed late
-        if (!(r.data.buffer instanceof SharedArrayBuffer)) return { index: f.index, data: r.data, width, height };
-        const data = frameBuffer(r.data.length);
-        data.set(r.data);
-        reuseShared(r.data.buffer);
-        return { index: f.index, data, width, height };
-      });
+      // Pillow's resize goes to a worker, the frame's buffer with it and back: this thread keeps reading ffmpeg
+      const next =
+        method === "pil"
+          ? resizePillowAway(f, width, height).then(({ image, source }) => {
+              spare.push(source);
+              return { index: f.index, data: image.data, width, height };
+            })
+          : resize(f, width, height, { method, slot }).then((r) => {
+              spare.push(f.data);
+              return { index: f.index, data: r.data, width, height };
+            });
       // a failure surfaces when its turn comes; until then it must not count as unhandled
       next.catch(() => undefined);
       pending.push(next);
       if (pending.length >= RESIZES_IN_FLIGHT) yield await pending.shift()!;
     }
-    while (pending.length > 0) yield await pending.shift()!;
+    while (pending.length > 0 && !stop?.aborted) yield await pending.shift()!;
   } finally {
     await Promise.allSettled(pending);
+  }
+}
+
+function stretchFrames(input: string, plan: DecodePlan, seg: DecodeSegment, slot?: string, stop?: AbortSignal): AsyncGenerator<VideoFrame, void, undefined> {
+  return plan.resample ? resizedFrames(input, plan, seg, slot, stop) : ffmpegFrames(input, plan, seg, slot, undefined, stop);
+}
+
+/** A stretch decoding on its own ahead of its turn, holding at most `capacity` frames until they are asked for. */
+interface Ahead {
+  frames(): AsyncGenerator<VideoFrame, void, undefined>;
+  close(): Promise<void>;
+}
+
+function ahead(frames: (stop: AbortSignal) => AsyncGenerator<VideoFrame, void, undefined>, capacity: number): Ahead {
+  const queue: VideoFrame[] = [];
+  const stop = new AbortController();
+  let finished = false;
+  let failure: unknown;
+  let arrived: (() => void) | undefined;
+  let room: (() => void) | undefined;
+  const running = (async () => {
+    try {
+      for await (const f of frames(stop.signal)) {
+        queue.push(f);
+        arrived?.();
+        while (queue.length >= capacity && !stop.signal.aborted) await new Promise<void>((resolve) => (room = resolve));
+        if (stop.signal.aborted) break;
+      }
+    } catch (e) {
+      failure = e;
+    } finally {
+      finished = true;
+      arrived?.();
+    }
+  })();
+  return {
+    async *frames() {
+      for (;;) {
+        const f = queue.shift();
+        if (f) {
+          room?.();
+          room = undefined;
+          yield f;
+          continue;
+        }
+        if (finished) break;
+        await new Promise<void>((resolve) => (arrived = resolve));
+        arrived = undefined;
+      }
+      if (failure) throw failure;
+    },
+    async close() {
+      stop.abort();
+      room?.();
+      await running;
+    },
+  };
+}
+
+function planned(input: string, plan: DecodePlan, slot?: string): AsyncGenerator<VideoFrame, void, undefined> {
+  return plan.segments.length === 1 ? stretchFrames(input, plan, plan.segments[0], slot) : sideBySide(input, plan, slot);
+}
+
+/**
+ * The stretches of a split decode in order: up to `plan.processes` of them decode at once, each one's frames held
+ * (a bounded number) until the ones before are handed out.
+ */
+async function* sideBySide(input: string, plan: DecodePlan, slot?: string): AsyncGenerator<VideoFrame, void, undefined> {
+  const { segments } = plan;
+  const capacity = Math.max(2, Math.floor(AHEAD_BYTES / (plan.width * plan.height * 3)));
+  const started: Ahead[] = [];
+  try {
+    for (let i = 0; i < segments.length; i++) {
+      for (let j = started.length; j < Math.min(segments.length, i + plan.processes); j++) {
+        started.push(ahead((stop) => stretchFrames(input, plan, segments[j], slot, stop), capacity));
+      }
+      yield* started[i].frames();
+    }
+  } finally {
+    await Promise.all(started.map((a) => a.close()));
   }
 }
 
@@ -332,8 +523,7 @@ async function* resizedFrames(input: string, plan: DecodePlan, slot?: string): A
  * for await (const f of streamFrames("clip.mp4", { indices: [0, 24, 48], width: 448, height: 252 })) console.log(f.index, f.width, f.height);
  */
 export async function* streamFrames(input: string, options: DecodeFramesOptions): AsyncGenerator<VideoFrame, void, undefined> {
-  const plan = await planDecode(input, options);
-  yield* plan.resample ? resizedFrames(input, plan, options.slot) : ffmpegFrames(input, plan, options.slot);
+  yield* planned(input, await planDecode(input, options), options.slot);
 }
 
 /**
@@ -354,7 +544,7 @@ export async function* streamFrames(input: string, options: DecodeFramesOptions)
 export async function decodeFrames(input: string, options: DecodeFramesOptions): Promise<DecodedFrames> {
   const plan = await planDecode(input, options);
   const byIndex = new Map<number, Uint8Array>();
-  for await (const f of streamFrames(input, { ...options, probe: plan.video, timeoutMs: Math.max(1, plan.deadline - Date.now()) })) byIndex.set(f.index, f.data);
+  for await (const f of planned(input, plan, options.slot)) byIndex.set(f.index, f.data);
   return {
     frames: options.indices.map((i) => byIndex.get(i)!),
     width: plan.width,

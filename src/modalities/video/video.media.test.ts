@@ -55,6 +55,20 @@ describe("the film clip", () => {
     expect(differ).toBeGreaterThan(50);
   });
 
+  it("decodes the 60 frames in keyframe-aligned stretches side by side, byte for byte as one ffmpeg pass does", async () => {
+    const one = await decodeFrames(CLIP, { indices: plan.indices, processes: 1, slot: "clip" });
+    expect(one.steps.some((s) => s.endsWith("in one ffmpeg pass"))).toBe(true);
+    for (const processes of [2, 4]) {
+      const r = await decodeFrames(CLIP, { indices: plan.indices, processes, slot: "clip" });
+      expect(r.steps.some((s) => / stretches from the keyframes at frames 0, \d+/.test(s))).toBe(true);
+      expect(r.frames.every((f, k) => Buffer.from(f).equals(Buffer.from(one.frames[k])))).toBe(true);
+    }
+    // one late frame: seeked to, in one process
+    const late = await decodeFrames(CLIP, { indices: [700], processes: 1, slot: "clip" });
+    expect(late.steps.some((s) => s.includes("from the keyframe at frame"))).toBe(true);
+    expect(Buffer.from(late.frames[0]).equals(seekFrame(700, 24))).toBe(true);
+  });
+
   it("resizes Pillow-exactly by default, and with ffmpeg bicubic close to it (qwen-vl-utils resizes with torchvision bicubic + antialias)", async () => {
     const indices = [plan.indices[10], plan.indices[40]];
     const native = await decodeFrames(CLIP, { indices });
