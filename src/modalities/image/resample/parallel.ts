@@ -37,7 +37,18 @@ const HALF = ${1 << (PRECISION_BITS - 1)};
 const BICUBIC_SUPPORT = ${BICUBIC_SUPPORT};
 const clip8 = ${clip8.toString()};
 const bicubicKernel = ${bicubicKernel.toString()};
-const pillowCoefficients = ${pillowCoefficients.toString()};
+const computeCoefficients = ${pillowCoefficients.toString()};
+// a video resizes frame after frame between the same two sizes
+const coefficients = new Map();
+const pillowCoefficients = (inSize, outSize) => {
+  const key = inSize + ">" + outSize;
+  let c = coefficients.get(key);
+  if (!c) {
+    if (coefficients.size >= 16) coefficients.clear();
+    coefficients.set(key, (c = computeCoefficients(inSize, outSize)));
+  }
+  return c;
+};
 const resizePillow = ${resizePillow.toString()};
 const horizontalPass = ${horizontalPass.toString()};
 const verticalPass = ${verticalPass.toString()};
