@@ -1,4 +1,5 @@
-// decoding chosen frames of a video to upright RGB24: one bounded ffmpeg process that converts only the frames asked for.
+// decoding chosen frames of a video to upright RGB24: bounded ffmpeg processes that convert only the frames asked for,
+// one for the whole video or, where its keyframes allow, one per keyframe-aligned stretch, a few side by side.
 import { availableParallelism } from "node:os";
 import { OmnispecError } from "../../errors.js";
 import { frameSyncOptions, packetIndex, streamRaw, type PacketIndex } from "../../media/ffmpeg.js";
@@ -514,7 +515,8 @@ async function* sideBySide(input: string, plan: DecodePlan, slot?: string): Asyn
 
 /**
  * Decodes the frames at `indices` one at a time, in increasing frame order, holding only a few: ffmpeg is paused
- * while the consumer is busy and killed when the loop ends early. Frames come out upright (rotation flags applied)
+ * while the consumer is busy and killed when the loop ends early; stretches decoded side by side hold at most 48 MiB
+ * of frames ahead of their turn. Frames come out upright (rotation flags applied)
  * at the native size, or at `width` x `height`, resized by `resample` (Pillow-exact by default, while ffmpeg decodes
  * the next ones). Errors as {@link decodeFrames}.
  *
@@ -528,9 +530,11 @@ export async function* streamFrames(input: string, options: DecodeFramesOptions)
 
 /**
  * Decodes the frames at `indices` (0-based, in decode order, as decord and torchvision index them) of a video file
- * to upright RGB24, in one bounded ffmpeg process: a `select` filter passes only those frames on to the RGB
- * conversion, and ffmpeg stops after the last one. With `width` x `height`, each frame is resized as it arrives
- * (Pillow-exact bicubic by default, on worker threads while ffmpeg decodes on; `resample: "ffmpeg"` inside ffmpeg).
+ * to upright RGB24 with bounded ffmpeg processes: a `select` filter passes only those frames on to the RGB
+ * conversion, and ffmpeg stops after the last one. An MP4/MOV with closed-GOP keyframes is decoded in stretches from
+ * those keyframes, up to `processes` side by side (the same bytes as one pass); a late first frame is reached by
+ * seeking. With `width` x `height`, each frame is resized as it arrives (Pillow-exact bicubic by default, on a worker
+ * thread while ffmpeg decodes on; `resample: "ffmpeg"` inside ffmpeg).
  * Bounded by `timeoutMs`, `maxFrames` and a per-frame `maxPixels` checked from the probe before any decoding.
  * Errors (naming the slot and the file): `media/not-found`, `media/unreadable` (not a video, truncated),
  * `media/no-stream` (audio only), `media/frame-count` (an index past the end), `media/too-large`, `media/timeout`,
