@@ -274,23 +274,21 @@ export function streamRaw(opts: RawStreamOptions): Promise<number> {
   });
 }
 
-/** One packet of a stream, in the order the file stores them (decode order). */
-export interface StreamPacket {
-  /** presentation time stamp in the stream's time base; undefined where the file gives none */
-  pts: number | undefined;
-  /** decoding time stamp, likewise */
-  dts: number | undefined;
-  /** a keyframe (the container's sync sample) */
-  key: boolean;
-  /** to be decoded but not shown (an edit list cuts it) */
-  discard: boolean;
-}
+/** {@link PacketIndex} `flags` bits: a keyframe (the container's sync sample) */
+export const PACKET_KEY = 1;
+/** {@link PacketIndex} `flags` bits: decoded but not shown (an edit list cuts it) */
+export const PACKET_DISCARD = 2;
 
+/** One stream's packets in the order the file stores them (decode order), column by column. */
 export interface PacketIndex {
   /** ffprobe's index of the stream listed */
   streamIndex: number;
-  /** every packet of the stream in decode order */
-  packets: StreamPacket[];
+  /** presentation time stamps in the stream's time base; NaN where the file gives none */
+  pts: Float64Array;
+  /** decoding time stamps, likewise */
+  dts: Float64Array;
+  /** {@link PACKET_KEY} and {@link PACKET_DISCARD} bits */
+  flags: Uint8Array;
   /** the stream's time base, numerator and denominator */
   timeBase: [number, number];
   /** the container's start time in microseconds: ffmpeg's input `-ss` counts from it */
@@ -304,15 +302,79 @@ function micros(seconds: string): number | undefined {
   return (m[1] ? -1 : 1) * (Number(m[2]) * 1e6 + Number((m[3] ?? "").padEnd(6, "0")));
 }
 
+/** an integer field of `b` in [from, to): NaN unless it is one (ffprobe writes N/A for none) */
+function intField(b: Uint8Array, from: number, to: number): number {
+  let i = from;
+  const negative = b[i] === 45;
+  if (negative) i++;
+  if (i >= to) return NaN;
+  let v = 0;
+  for (; i < to; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return negative ? -v : v;
+}
+
+/** a copy twice as long */
+function grown<T extends Float64Array | Uint8Array>(a: T): T {
+  const bigger = new (a.constructor as new (length: number) => T)(a.length * 2);
+  bigger.set(a);
+  return bigger;
+}
+
+/** ffprobe's csv lines `packet,<pts>,<dts>,<flags>`, `stream,<index>,<time base>`, `format,<start>`, read in place */
+function parsePacketCsv(b: Uint8Array): PacketIndex | undefined {
+  let n = 0;
+  let pts = new Float64Array(1024);
+  let dts = new Float64Array(1024);
+  let flags = new Uint8Array(1024);
+  let streamIndex = -1;
+  let timeBase: [number, number] | undefined;
+  let startMicros = 0;
+  const text = (from: number, to: number) => Buffer.from(b.buffer, b.byteOffset + from, to - from).toString("latin1");
+  for (let at = 0; at < b.length; ) {
+    let end = b.indexOf(10, at);
+    if (end < 0) end = b.length;
+    const lineEnd = end > at && b[end - 1] === 13 ? end - 1 : end;
+    // "packet," starts with p (112), "stream," with s (115), "format," with f (102)
+    const c1 = b.indexOf(44, at);
+    if (b[at] === 112 && c1 > 0 && c1 < lineEnd) {
+      const c2 = b.indexOf(44, c1 + 1);
+      const c3 = c2 < 0 ? -1 : b.indexOf(44, c2 + 1);
+      if (c2 > 0 && c3 > 0 && c3 < lineEnd) {
+        if (n === pts.length) [pts, dts, flags] = [grown(pts), grown(dts), grown(flags)];
+        pts[n] = intField(b, c1 + 1, c2);
+        dts[n] = intField(b, c2 + 1, c3);
+        let f = 0;
+        for (let i = c3 + 1; i < lineEnd; i++) f |= b[i] === 75 ? PACKET_KEY : b[i] === 68 ? PACKET_DISCARD : 0;
+        flags[n++] = f;
+      }
+    } else if (b[at] === 115 && c1 > 0 && c1 < lineEnd) {
+      const [index, base] = text(c1 + 1, lineEnd).split(",");
+      streamIndex = Number(index);
+      const [num, den] = (base ?? "").split("/").map(Number);
+      if (Number.isSafeInteger(num) && Number.isSafeInteger(den) && num > 0 && den > 0) timeBase = [num, den];
+    } else if (b[at] === 102 && c1 > 0 && c1 < lineEnd) {
+      startMicros = micros(text(c1 + 1, lineEnd)) ?? 0;
+    }
+    at = end + 1;
+  }
+  if (!timeBase || !(streamIndex >= 0)) return undefined;
+  return { streamIndex, pts: pts.slice(0, n), dts: dts.slice(0, n), flags: flags.slice(0, n), timeBase, startMicros };
+}
+
 /**
  * Lists the packets of one stream (an index, or a specifier such as `v:0`) with ffprobe (demuxing only, nothing is
- * decoded): time stamps, keyframes, the time base. Resolves undefined when ffprobe fails, times out, or the list would pass `maxBytes` of output: callers treat
- * the index as an optimisation, never as a requirement.
+ * decoded): time stamps, keyframes, the time base, kept column by column (about 17 bytes a packet). Resolves
+ * undefined when ffprobe fails, times out, or the list would pass `maxBytes` of output: callers treat the index as an
+ * optimisation, never as a requirement.
  *
  * @example
- * import { packetIndex } from "omnispec/media";
+ * import { PACKET_KEY, packetIndex } from "omnispec/media";
  * const index = await packetIndex("clip.mp4", 0);
- * console.log(index?.packets.filter((p) => p.key).length);
+ * console.log(index?.flags.filter((f) => f & PACKET_KEY).length);
  */
 export function packetIndex(file: string, stream: number | string, opts: { timeoutMs?: number; maxBytes?: number } = {}): Promise<PacketIndex | undefined> {
   const { ffprobe } = ffmpegBinaries();
@@ -337,27 +399,7 @@ export function packetIndex(file: string, stream: number | string, opts: { timeo
       else chunks.push(c);
     });
     child.on("error", () => finish(undefined));
-    child.on("close", (code) => {
-      if (code !== 0) return finish(undefined);
-      const packets: StreamPacket[] = [];
-      let timeBase: [number, number] | undefined;
-      let streamIndex = -1;
-      let startMicros = 0;
-      for (const line of Buffer.concat(chunks).toString("latin1").split("\n")) {
-        const f = line.trim().split(",");
-        if (f[0] === "packet") {
-          const [pts, dts] = [f[1], f[2]].map((v) => (v !== "" && Number.isSafeInteger(Number(v)) ? Number(v) : undefined));
-          packets.push({ pts, dts, key: f[3]?.includes("K") ?? false, discard: f[3]?.includes("D") ?? false });
-        } else if (f[0] === "stream") {
-          streamIndex = Number(f[1]);
-          const [n, d] = (f[2] ?? "").split("/").map(Number);
-          if (Number.isSafeInteger(n) && Number.isSafeInteger(d) && n > 0 && d > 0) timeBase = [n, d];
-        } else if (f[0] === "format") {
-          startMicros = micros(f[1] ?? "") ?? 0;
-        }
-      }
-      finish(timeBase && streamIndex >= 0 ? { streamIndex, packets, timeBase, startMicros } : undefined);
-    });
+    child.on("close", (code) => finish(code === 0 ? parsePacketCsv(Buffer.concat(chunks)) : undefined));
   });
 }
 

@@ -17,8 +17,8 @@ export const DEFAULT_MAX_FRAME_PIXELS = 7680 * 4320;
 export const DEFAULT_MAX_FRAMES = 768;
 /** Ten minutes. */
 export const DEFAULT_DECODE_TIMEOUT_MS = 600_000;
-/** decoded frames a stretch decoded side by side may hold while the stretch before it is handed out */
-const AHEAD_BYTES = 48 << 20;
+/** decoded frames a streamed stretch may hold while the ones before it are handed out (decodeFrames keeps all anyway) */
+const AHEAD_BYTES = 8 << 20;
 
 /**
  * How many ffmpeg processes {@link decodeFrames} runs at once by default: one per core, at most 4.
@@ -99,6 +99,8 @@ interface DecodePlan {
   segments: DecodeSegment[];
   /** ffmpeg processes at once, and the decoding threads each gets (undefined: ffmpeg's choice) */
   processes: number;
+  /** frames a stretch may hold ahead of its turn */
+  ahead: number;
   threads?: number;
   /** the stream's time base and the container's start, to turn a keyframe's time stamp into `-ss` */
   index?: Pick<PacketIndex, "timeBase" | "startMicros">;
@@ -125,7 +127,7 @@ export function selectExpression(sorted: readonly number[]): string {
   return parts.join("+");
 }
 
-async function planDecode(input: string, o: DecodeFramesOptions): Promise<DecodePlan> {
+async function planDecode(input: string, o: DecodeFramesOptions, streaming: boolean): Promise<DecodePlan> {
   const { slot } = o;
   const started = Date.now();
   const timeoutMs = o.timeoutMs ?? DEFAULT_DECODE_TIMEOUT_MS;
@@ -186,7 +188,9 @@ async function planDecode(input: string, o: DecodeFramesOptions): Promise<Decode
   if (!Number.isInteger(processes) || processes < 1) {
     throw new OmnispecError("input/invalid", `processes must be a positive integer, got ${String(processes)}`, { slot, file: input, value: processes, hint: "pass 1 for one ffmpeg process, or leave it out" });
   }
-  const cut = await cutDecode(input, video, wanted, processes, (o.width ?? video.width) * (o.height ?? video.height) * 3, started + timeoutMs);
+  // streaming bounds what stretches hold ahead of their turn; decodeFrames keeps every frame anyway
+  const hold = streaming ? Math.max(2, Math.floor(AHEAD_BYTES / (width * height * 3))) : Infinity;
+  const cut = await cutDecode(input, video, wanted, processes, hold, started + timeoutMs);
   const { segments } = cut;
   const side = Math.min(processes, segments.length);
   const threads = side > 1 ? Math.max(1, Math.floor(availableParallelism() / side)) : undefined;
@@ -216,6 +220,7 @@ async function planDecode(input: string, o: DecodeFramesOptions): Promise<Decode
     filters,
     segments,
     processes,
+    ahead: hold,
     ...(threads ? { threads } : {}),
     ...(cut.index ? { index: cut.index } : {}),
     steps,
@@ -226,9 +231,9 @@ async function planDecode(input: string, o: DecodeFramesOptions): Promise<Decode
 /**
  * Where the decode of `wanted` may start and split: from the file's packet list (MP4/MOV only, whose seeks go by the
  * index), the closed keyframes that a seek reaches for sure; then stretches of about equal work, enough of them that
- * a stretch waiting its turn holds at most {@link AHEAD_BYTES}. Anything unusual decodes in one stretch from frame 0.
+ * a stretch waiting its turn need hold no more than `ahead` frames. Anything unusual decodes in one stretch from frame 0.
  */
-async function cutDecode(input: string, video: VideoProbe, wanted: number[], processes: number, frameBytes: number, deadline: number): Promise<{ segments: DecodeSegment[]; index?: PacketIndex }> {
+async function cutDecode(input: string, video: VideoProbe, wanted: number[], processes: number, ahead: number, deadline: number): Promise<{ segments: DecodeSegment[]; index?: PacketIndex }> {
   const whole = { segments: [{ start: 0, wanted }] };
   const seekable = /\b(mov|mp4)\b/.test(video.format) && wanted[wanted.length - 1] < video.frames;
   if (!seekable || (processes === 1 && wanted[0] === 0)) return whole;
@@ -236,11 +241,10 @@ async function cutDecode(input: string, video: VideoProbe, wanted: number[], pro
   if (!index) return whole;
   const micros = (ts: number) => scaleMicros(ts, index.timeBase);
   // a seek lands on the keyframe aimed at only if no other keyframe follows within the aim (and a margin)
-  const points = splitPoints(index.packets, video.frames)?.filter((p) => p.next === undefined || micros(p.next) > micros(p.pts) + SEEK_AHEAD_US + 20_000n);
+  const points = splitPoints(index, video.frames)?.filter((p) => p.next === undefined || micros(p.next) > micros(p.pts) + SEEK_AHEAD_US + 20_000n);
   if (!points) return whole;
-  const perStretch = Math.max(8, Math.floor(AHEAD_BYTES / frameBytes));
-  const count = processes === 1 ? 1 : Math.max(processes, Math.ceil(wanted.length / perStretch));
-  const order = Float64Array.from(index.packets, (p) => p.pts ?? 0).sort();
+  const count = processes === 1 ? 1 : Math.max(processes, Math.ceil(wanted.length / ahead));
+  const order = index.pts.slice().sort();
   const segments = planSegments(wanted, points, count).map((seg) => (seg.pts === undefined ? seg : { ...seg, wantedPts: seg.wanted.map((n) => order[n]) }));
   return { segments, index };
 }
@@ -443,7 +447,7 @@ interface Ahead {
   close(): Promise<void>;
 }
 
-function ahead(frames: (stop: AbortSignal) => AsyncGenerator<VideoFrame, void, undefined>, capacity: number): Ahead {
+function runAhead(frames: (stop: AbortSignal) => AsyncGenerator<VideoFrame, void, undefined>, capacity: number): Ahead {
   const queue: VideoFrame[] = [];
   const stop = new AbortController();
   let finished = false;
@@ -499,12 +503,11 @@ function planned(input: string, plan: DecodePlan, slot?: string): AsyncGenerator
  */
 async function* sideBySide(input: string, plan: DecodePlan, slot?: string): AsyncGenerator<VideoFrame, void, undefined> {
   const { segments } = plan;
-  const capacity = Math.max(2, Math.floor(AHEAD_BYTES / (plan.width * plan.height * 3)));
   const started: Ahead[] = [];
   try {
     for (let i = 0; i < segments.length; i++) {
       for (let j = started.length; j < Math.min(segments.length, i + plan.processes); j++) {
-        started.push(ahead((stop) => stretchFrames(input, plan, segments[j], slot, stop), capacity));
+        started.push(runAhead((stop) => stretchFrames(input, plan, segments[j], slot, stop), plan.ahead));
       }
       yield* started[i].frames();
     }
@@ -515,7 +518,7 @@ async function* sideBySide(input: string, plan: DecodePlan, slot?: string): Asyn
 
 /**
  * Decodes the frames at `indices` one at a time, in increasing frame order, holding only a few: ffmpeg is paused
- * while the consumer is busy and killed when the loop ends early; stretches decoded side by side hold at most 48 MiB
+ * while the consumer is busy and killed when the loop ends early; stretches decoded side by side hold at most 8 MiB
  * of frames ahead of their turn. Frames come out upright (rotation flags applied)
  * at the native size, or at `width` x `height`, resized by `resample` (Pillow-exact by default, while ffmpeg decodes
  * the next ones). Errors as {@link decodeFrames}.
@@ -525,7 +528,7 @@ async function* sideBySide(input: string, plan: DecodePlan, slot?: string): Asyn
  * for await (const f of streamFrames("clip.mp4", { indices: [0, 24, 48], width: 448, height: 252 })) console.log(f.index, f.width, f.height);
  */
 export async function* streamFrames(input: string, options: DecodeFramesOptions): AsyncGenerator<VideoFrame, void, undefined> {
-  yield* planned(input, await planDecode(input, options), options.slot);
+  yield* planned(input, await planDecode(input, options, true), options.slot);
 }
 
 /**
@@ -546,7 +549,7 @@ export async function* streamFrames(input: string, options: DecodeFramesOptions)
  * console.log(frames.length, width, height, frames[0].length); // 3 448 252 338688
  */
 export async function decodeFrames(input: string, options: DecodeFramesOptions): Promise<DecodedFrames> {
-  const plan = await planDecode(input, options);
+  const plan = await planDecode(input, options, false);
   const byIndex = new Map<number, Uint8Array>();
   for await (const f of planned(input, plan, options.slot)) byIndex.set(f.index, f.data);
   return {

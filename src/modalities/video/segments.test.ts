@@ -1,9 +1,20 @@
 import { describe, expect, it } from "vitest";
-import type { StreamPacket } from "../../media/ffmpeg.js";
+import { PACKET_DISCARD, PACKET_KEY } from "../../media/ffmpeg.js";
 import { planSegments, splitPoints, type SplitPoint } from "./segments.js";
 
 /** packets from presentation time stamps in stored order; `keys` are stored positions */
-const packets = (pts: number[], keys: number[]): StreamPacket[] => pts.map((p, i) => ({ pts: p, dts: i - 1, key: keys.includes(i), discard: false }));
+const packets = (pts: number[], keys: number[]) => ({
+  pts: Float64Array.from(pts),
+  dts: Float64Array.from(pts, (_, i) => i - 1),
+  flags: Uint8Array.from(pts, (_, i) => (keys.includes(i) ? PACKET_KEY : 0)),
+});
+/** the same with one packet changed */
+const changed = (p: ReturnType<typeof packets>, at: number, pts: number, flags = p.flags[at]) => {
+  const q = { pts: p.pts.slice(), dts: p.dts.slice(), flags: p.flags.slice() };
+  q.pts[at] = pts;
+  q.flags[at] = flags;
+  return q;
+};
 
 describe("splitPoints", () => {
   it("keeps the keyframes no frame reaches across, numbered in presentation order", () => {
@@ -22,11 +33,11 @@ describe("splitPoints", () => {
   });
 
   it.each([
-    ["a missing time stamp", packets([0, 1, 2], [0]).map((p, i) => (i === 1 ? { ...p, pts: undefined } : p)), 3],
+    ["a missing time stamp", changed(packets([0, 1, 2], [0]), 1, NaN), 3],
     ["a repeated time stamp", packets([0, 1, 1], [0]), 3],
-    ["packets an edit list hides", packets([0, 1, 2], [0]).map((p, i) => (i === 0 ? { ...p, discard: true } : p)), 3],
+    ["packets an edit list hides", changed(packets([0, 1, 2], [0]), 0, 0, PACKET_KEY | PACKET_DISCARD), 3],
     ["a count other than the probe's", packets([0, 1, 2], [0]), 4],
-    ["no packets", [], 0],
+    ["no packets", packets([], []), 0],
   ] as const)("gives up on %s", (_, p, frames) => {
     expect(splitPoints(p, frames)).toBeUndefined();
   });

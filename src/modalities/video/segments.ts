@@ -1,6 +1,6 @@
 // cutting one decode into keyframe-aligned stretches that ffmpeg processes decode side by side, each from its own
 // keyframe: only keyframes no frame reaches across (closed GOPs), so that every pixel is what one pass would give.
-import type { StreamPacket } from "../../media/ffmpeg.js";
+import { PACKET_DISCARD, PACKET_KEY, type PacketIndex } from "../../media/ffmpeg.js";
 
 /** A frame where decoding can start afresh without changing any later frame. */
 export interface SplitPoint {
@@ -33,18 +33,15 @@ export interface DecodeSegment {
  * @example
  * import { splitPoints } from "omnispec/modalities";
  * // I P B B | I P B: stored order, with presentation time stamps
- * const packets = [0, 3, 1, 2, 4, 6, 5].map((pts, i) => ({ pts, key: i === 0 || i === 4, discard: false }));
- * splitPoints(packets, 7); // [{ frame: 0, pts: 0, next: 4 }, { frame: 4, pts: 4 }]
+ * const pts = Float64Array.of(0, 3, 1, 2, 4, 6, 5);
+ * splitPoints({ pts, dts: pts.map((_, i) => i - 1), flags: Uint8Array.of(1, 0, 0, 0, 1, 0, 0) }, 7);
+ * // [{ frame: 0, pts: 0, next: 3 }, { frame: 4, pts: 4 }]
  */
-export function splitPoints(packets: readonly StreamPacket[], frames: number): SplitPoint[] | undefined {
-  const n = packets.length;
+export function splitPoints(index: Pick<PacketIndex, "pts" | "dts" | "flags">, frames: number): SplitPoint[] | undefined {
+  const { pts, dts, flags } = index;
+  const n = pts.length;
   if (n === 0 || n !== frames) return undefined;
-  const pts = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const p = packets[i];
-    if (p.discard || p.pts === undefined) return undefined;
-    pts[i] = p.pts;
-  }
+  for (let i = 0; i < n; i++) if (flags[i] & PACKET_DISCARD || Number.isNaN(pts[i])) return undefined;
   const sorted = pts.slice().sort();
   for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return undefined;
   const laterMin = new Float64Array(n + 1);
@@ -53,7 +50,7 @@ export function splitPoints(packets: readonly StreamPacket[], frames: number): S
   const points: SplitPoint[] = [];
   let earlierMax = -Infinity;
   for (let i = 0; i < n; i++) {
-    if (packets[i].key && earlierMax < pts[i] && laterMin[i + 1] > pts[i]) points.push({ frame: i, pts: pts[i] });
+    if (flags[i] & PACKET_KEY && earlierMax < pts[i] && laterMin[i + 1] > pts[i]) points.push({ frame: i, pts: pts[i] });
     earlierMax = Math.max(earlierMax, pts[i]);
   }
   // where a seek beyond each point would land instead: the next keyframe stored
@@ -63,7 +60,7 @@ export function splitPoints(packets: readonly StreamPacket[], frames: number): S
       if (next !== undefined) points[k].next = next;
       k--;
     }
-    if (packets[i].key) next = Math.min(pts[i], packets[i].dts ?? pts[i]);
+    if (flags[i] & PACKET_KEY) next = Number.isNaN(dts[i]) ? pts[i] : Math.min(pts[i], dts[i]);
   }
   return points;
 }
