@@ -316,6 +316,62 @@ function frameBuffer(size: number): Uint8Array {
 }
 
 /**
+ * Frames handed from a producer to one consumer in order, at most `capacity` waiting: `put` says when the producer
+ * should wait for room; `take` yields them until `end`, then throws the producer's failure, if any.
+ */
+class Handoff {
+  private readonly queue: VideoFrame[] = [];
+  private finished = false;
+  private failure: unknown;
+  private arrived: (() => void) | undefined;
+  private room: (() => void) | undefined;
+
+  constructor(private readonly capacity: number) {}
+
+  /** queues a frame; a promise that settles once there is room again when the queue is full */
+  put(frame: VideoFrame): Promise<void> | undefined {
+    this.queue.push(frame);
+    this.wake();
+    return this.queue.length >= this.capacity ? new Promise<void>((resolve) => (this.room = resolve)) : undefined;
+  }
+
+  /** no more frames; a failure is thrown to the consumer after the frames already queued */
+  end(failure?: unknown): void {
+    this.finished = true;
+    this.failure ??= failure;
+    this.wake();
+  }
+
+  /** wakes a consumer waiting for a frame (to see that it should stop) */
+  wake(): void {
+    this.arrived?.();
+    this.arrived = undefined;
+  }
+
+  /** lets a producer waiting for room go on */
+  release(): void {
+    this.room?.();
+    this.room = undefined;
+  }
+
+  /** the frames in order; ends early, without an error, once `stop` is aborted */
+  async *take(stop?: AbortSignal): AsyncGenerator<VideoFrame, void, undefined> {
+    for (;;) {
+      if (stop?.aborted) return;
+      const frame = this.queue.shift();
+      if (frame) {
+        if (this.queue.length < this.capacity) this.release();
+        yield frame;
+        continue;
+      }
+      if (this.finished) break;
+      await new Promise<void>((resolve) => (this.arrived = resolve));
+    }
+    if (this.failure) throw this.failure;
+  }
+}
+
+/**
  * The frames of one stretch as ffmpeg outputs them, never more than two waiting: ffmpeg is paused while the consumer
  * is busy. Each frame is read into `take()`, a fresh buffer unless the caller recycles them. Aborting `stop` kills
  * ffmpeg and ends the frames without an error.
@@ -324,80 +380,59 @@ async function* ffmpegFrames(input: string, plan: DecodePlan, seg: DecodeSegment
   const { ffWidth: width, ffHeight: height } = plan;
   const { wanted } = seg;
   const size = width * height * 3;
-  const ready: VideoFrame[] = [];
+  const frames = new Handoff(2);
   const next = take ?? (() => frameBuffer(size));
   let current = next();
   let filled = 0;
   let got = 0;
   let done = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  let drained: (() => void) | undefined;
   const abort = new AbortController();
   const halt = () => {
     abort.abort();
-    wake?.();
+    frames.wake();
   };
   stop?.addEventListener("abort", halt, { once: true });
-  const timeoutMs = Math.max(1, plan.deadline - Date.now());
   const run = streamRaw({
     input,
     ...segmentOptions(plan, seg),
     format: "rawvideo",
     maxBytes: size * wanted.length,
-    timeoutMs,
+    timeoutMs: Math.max(1, plan.deadline - Date.now()),
     slot,
     signal: abort.signal,
     onData: (chunk) => {
+      let full: Promise<void> | undefined;
       for (let off = 0; off < chunk.length; ) {
         const n = Math.min(size - filled, chunk.length - off);
         current.set(chunk.subarray(off, off + n), filled);
         filled += n;
         off += n;
         if (filled === size) {
-          ready.push({ index: wanted[got++], data: current, width, height });
+          full = frames.put({ index: wanted[got++], data: current, width, height }) ?? full;
           current = next();
           filled = 0;
         }
       }
-      wake?.();
-      if (ready.length >= 2) return new Promise<void>((resolve) => (drained = resolve));
+      return full;
     },
   });
   run.then(
     () => {
       done = true;
-      wake?.();
+      frames.end(got < wanted.length && !abort.signal.aborted ? shortfall(input, plan, wanted[got], slot) : undefined);
     },
     (e: unknown) => {
-      failure = e;
       done = true;
-      wake?.();
+      frames.end(e);
     },
   );
   try {
-    for (;;) {
-      if (stop?.aborted) return;
-      const frame = ready.shift();
-      if (frame) {
-        if (ready.length < 2 && drained) {
-          drained();
-          drained = undefined;
-        }
-        yield frame;
-        continue;
-      }
-      if (done) break;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-    }
-    if (failure) throw failure;
-    if (got < wanted.length) throw shortfall(input, plan, wanted[got], slot);
+    yield* frames.take(stop);
   } finally {
     stop?.removeEventListener("abort", halt);
     if (!done) {
       abort.abort();
-      drained?.();
+      frames.release();
       await run.catch(() => undefined);
     }
   }
@@ -449,46 +484,27 @@ interface Ahead {
 }
 
 function runAhead(frames: (stop: AbortSignal) => AsyncGenerator<VideoFrame, void, undefined>, capacity: number): Ahead {
-  const queue: VideoFrame[] = [];
+  const queue = new Handoff(capacity);
   const stop = new AbortController();
-  let finished = false;
-  let failure: unknown;
-  let arrived: (() => void) | undefined;
-  let room: (() => void) | undefined;
   const running = (async () => {
+    let failure: unknown;
     try {
       for await (const f of frames(stop.signal)) {
-        queue.push(f);
-        arrived?.();
-        while (queue.length >= capacity && !stop.signal.aborted) await new Promise<void>((resolve) => (room = resolve));
+        const full = queue.put(f);
+        if (full) await full;
         if (stop.signal.aborted) break;
       }
     } catch (e) {
       failure = e;
     } finally {
-      finished = true;
-      arrived?.();
+      queue.end(failure);
     }
   })();
   return {
-    async *frames() {
-      for (;;) {
-        const f = queue.shift();
-        if (f) {
-          room?.();
-          room = undefined;
-          yield f;
-          continue;
-        }
-        if (finished) break;
-        await new Promise<void>((resolve) => (arrived = resolve));
-        arrived = undefined;
-      }
-      if (failure) throw failure;
-    },
+    frames: () => queue.take(),
     async close() {
       stop.abort();
-      room?.();
+      queue.release();
       await running;
     },
   };
