@@ -1,6 +1,7 @@
-// video: sampling the film clip at 2 fps to the Qwen2.5-VL plan (probe, sample, decode in one ffmpeg process, resize
-// to 840x476) against plain `ffmpeg -i clip -f null -` on the same file; peak RSS of a streaming decode + resize of
-// the 30 s clip and of the clip looped to 10 minutes, each in its own child process.
+// video: sampling the film clip at 2 fps to the Qwen2.5-VL plan (probe, sample, decode in keyframe-aligned stretches
+// side by side, or in one ffmpeg process; resize to 840x476) against plain `ffmpeg -i clip -f null -` on the same
+// file; peak RSS of a streaming decode + resize of the 30 s clip and of the clip looped to 10 minutes, each in its
+// own child process.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
