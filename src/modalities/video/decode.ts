@@ -98,10 +98,11 @@ interface DecodePlan {
   filters: string[];
   /** the stretches decoded, each by its own ffmpeg process; one unless the file allows more */
   segments: DecodeSegment[];
-  /** ffmpeg processes at once, and the decoding threads each gets (undefined: ffmpeg's choice) */
+  /** ffmpeg processes at once */
   processes: number;
   /** frames a stretch may hold ahead of its turn */
   ahead: number;
+  /** decoding threads each ffmpeg gets (undefined: ffmpeg's choice) */
   threads?: number;
   /** the stream's time base and the container's start, to turn a keyframe's time stamp into `-ss` */
   index?: Pick<PacketIndex, "timeBase" | "startMicros">;
